@@ -1,0 +1,97 @@
+# turnaround: build, demo, tests and benchmarks. See README.md.
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DATADIR = $(PREFIX)/share/turnaround
+
+CC ?= cc
+PKGS := gsl libconfig
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wwrite-strings -Wconversion -Wno-sign-conversion -Wpointer-arith -Wcast-qual \
+        -Wundef -Wformat=2
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -MMD -MP \
+             -DTURNAROUND_VERSION='"$(VERSION)"' -DTURNAROUND_DATADIR='"$(DATADIR)"' \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+ifeq ($(SANITIZE),1)
+BUILD := build/sanitize
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BIN := build/sanitize/bin
+else
+BUILD := build/release
+BIN := bin
+endif
+
+MODEL_SRC := $(wildcard model/*.c)
+CLI_SRC := $(filter-out cli/main.c cli/bench.c, $(wildcard cli/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+
+MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+FAST_TESTS := $(filter-out $(BUILD)/tests/test_patterns_slow, $(TESTS))
+
+.PHONY: all deps demo test check-slow bench clean install uninstall
+all: $(BIN)/turnaround
+
+deps:
+	@$(if $(DEPS_OK),true,scripts/deps)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Imodel -Icli -c $< -o $@
+
+$(BUILD)/libturnaround.a: $(MODEL_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN)/turnaround: $(BUILD)/cli/main.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN)/turnaround-bench: $(BUILD)/cli/bench.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
+
+# Tests find the binary under test and the source tree through the environment.
+RUN_TEST = TURNAROUND_BIN=$(abspath $(BIN)/turnaround) TURNAROUND_SRC=$(CURDIR)
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	$(BIN)/turnaround run --force
+
+test: deps
+	$(MAKE) --no-print-directory $(BIN)/turnaround $(FAST_TESTS)
+	@fail=0; for t in $(FAST_TESTS); do \
+	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
+	  if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; echo "make test: all passed"
+
+check-slow: deps
+	$(MAKE) --no-print-directory $(BIN)/turnaround $(BUILD)/tests/test_patterns_slow
+	$(RUN_TEST) $(BUILD)/tests/test_patterns_slow
+
+bench: deps
+	$(MAKE) --no-print-directory $(BIN)/turnaround-bench
+	$(BIN)/turnaround-bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/configs $(DESTDIR)$(DATADIR)/scenarios
+	install -m 755 $(BIN)/turnaround $(DESTDIR)$(PREFIX)/bin/turnaround
+	install -m 644 configs/*.cfg $(DESTDIR)$(DATADIR)/configs/
+	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/turnaround
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build bin
+
+.SECONDARY:
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,237 @@
+/* turnaround: the command line. Only this file decides to exit. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "params.h"
+#include "results.h"
+#include "run.h"
+#include "settings.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static const char usage_text[] =
+    "usage: turnaround COMMAND [ARGS]\n"
+    "\n"
+    "Simulate failing public-service organisations and the ways they are turned round.\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO.cfg] [options]   run replications and write results\n"
+    "  params                         list every parameter: path, default, range, unit, meaning\n"
+    "  --help, -h                     this text\n"
+    "  --version                      the version\n"
+    "\n"
+    "run options:\n"
+    "  --reps N            replications (run.reps)\n"
+    "  --seed S            master seed (run.seed)\n"
+    "  --set PATH=VALUE    set any parameter, e.g. --set sector.orgs=50 (repeatable)\n"
+    "  --out DIR           results folder (default results/<scenario>/)\n"
+    "  --force             replace an existing results folder\n"
+    "  --quiet             print nothing but errors\n"
+    "\n"
+    "With no scenario, run uses configs/default.cfg. Results: config.cfg (rerun it to\n"
+    "reproduce), trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv.\n"
+    "Exit status: 0 done, 1 bad input or results folder, 2 bad command line, 130 interrupted.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("turnaround: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (see 'turnaround --help')\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int fail(const struct diag *d)
+{
+    fprintf(stderr, "turnaround: %s\n", d->msg);
+    return d->code ? d->code : EXIT_INPUT;
+}
+
+static void print_params(void)
+{
+    printf("%-30s %-18s %-26s %-26s %s\n", "PATH", "DEFAULT", "RANGE", "UNIT", "MEANING");
+    for (size_t i = 0; i < params_count; i++) {
+        const struct param_def *d = &params_table[i];
+        char def[64], range[64];
+        if (d->type == PARAM_STRING) {
+            snprintf(def, sizeof def, "\"%s\"", d->sdef);
+            snprintf(range, sizeof range, "text");
+        } else {
+            snprintf(def, sizeof def, "%.10g", d->def);
+            snprintf(range, sizeof range, "%.10g..%.10g", d->min, d->max);
+        }
+        printf("%-30s %-18s %-26s %-26s %s\n", d->path, def, range, d->unit, d->doc);
+    }
+}
+
+/* configs/default.cfg beside the working directory, else the installed copy. */
+static const char *default_config(void)
+{
+    static const char *const candidates[] = { "configs/default.cfg", TURNAROUND_DATADIR "/configs/default.cfg" };
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+        if (results_exists(candidates[i]))
+            return candidates[i];
+    return NULL;
+}
+
+static void scenario_name(const char *path, char *out, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".cfg") == 0)
+        n -= 4;
+    snprintf(out, len, "%.*s", (int)n, base);
+}
+
+/* The value of option argv[*i]: after '=' in the same word, else the next word. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *eq = strchr(argv[*i], '=');
+    if (eq)
+        return eq + 1;
+    if (*i + 1 >= argc) {
+        usage_error("option %s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int option_is(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *scenario = NULL, *out = NULL;
+    int force = 0, quiet = 0;
+    struct diag d = { 0 };
+
+    /* First pass: the command line's shape, so a usage error costs no work. */
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--reps") || option_is(a, "--seed") || option_is(a, "--set") || option_is(a, "--out")) {
+            const char *v = option_value(argc, argv, &i, a);
+            if (!v)
+                return EXIT_USAGE;
+            if (option_is(a, "--out"))
+                out = v;
+        } else if (strcmp(a, "--force") == 0) {
+            force = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("run: unknown option '%s'", a);
+        } else if (scenario) {
+            return usage_error("run: more than one scenario given ('%s')", a);
+        } else {
+            scenario = a;
+        }
+    }
+
+    struct settings s;
+    if (settings_init(&s)) {
+        fputs("turnaround: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    const char *file = scenario ? scenario : default_config();
+    int rc = file ? settings_load(&s, file, &d) : 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        char assignment[600];
+        if (option_is(a, "--reps") || option_is(a, "--seed") || option_is(a, "--set")) {
+            const char *v = option_value(argc, argv, &i, a);
+            if (option_is(a, "--set"))
+                snprintf(assignment, sizeof assignment, "%s", v);
+            else
+                snprintf(assignment, sizeof assignment, "run.%s=%s", option_is(a, "--reps") ? "reps" : "seed", v);
+            rc = settings_assign(&s, assignment, &d);
+        } else if (option_is(a, "--out")) {
+            i += strchr(a, '=') ? 0 : 1;
+        }
+    }
+    if (!rc)
+        rc = settings_check(&s, &d);
+
+    char dest[1024];
+    if (out) {
+        snprintf(dest, sizeof dest, "%s", out);
+    } else {
+        char name[256];
+        scenario_name(scenario ? scenario : "default", name, sizeof name);
+        snprintf(dest, sizeof dest, "results/%s", name);
+    }
+    struct results res = { 0 };
+    if (!rc)
+        rc = results_begin(&res, dest, force, &d);
+    if (rc) {
+        settings_free(&s);
+        return fail(&d);
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = run_replications(&s.p, &res, quiet, &interrupted, &d);
+    if (!rc)
+        rc = results_commit(&res, &d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc) {
+        results_abort(&res);
+        settings_free(&s);
+        return fail(&d);
+    }
+    if (!quiet)
+        printf("%s: %d replications of %d months, %d organisations, in %.1f s; results in %s/\n", s.p.title,
+               s.p.run_reps, s.p.run_months, s.p.sector_orgs,
+               (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), res.dest);
+    settings_free(&s);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("turnaround %s\n", TURNAROUND_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "params") == 0) {
+        if (argc > 2)
+            return usage_error("params takes no arguments, found '%s'", argv[2]);
+        print_params();
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,106 @@
+#define _XOPEN_SOURCE 700
+#include "results.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int remove_tree(const char *path)
+{
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int make_parents(const char *path)
+{
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *c = buf + 1; *c; c++) {
+        if (*c != '/')
+            continue;
+        *c = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *c = '/';
+    }
+    return 0;
+}
+
+int results_exists(const char *dest)
+{
+    struct stat st;
+    return stat(dest, &st) == 0;
+}
+
+int results_begin(struct results *r, const char *dest, int force, struct diag *d)
+{
+    snprintf(r->dest, sizeof r->dest, "%s", dest);
+    size_t len = strlen(r->dest);
+    while (len > 1 && r->dest[len - 1] == '/')
+        r->dest[--len] = '\0';
+    r->force = force;
+    if (results_exists(r->dest) && !force)
+        return diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; choose another with --out, or replace it with --force",
+                         r->dest);
+    const char *slash = strrchr(r->dest, '/');
+    if (slash)
+        snprintf(r->tmp, sizeof r->tmp, "%.*s.%s.partial-%ld", (int)(slash - r->dest + 1), r->dest, slash + 1,
+                 (long)getpid());
+    else
+        snprintf(r->tmp, sizeof r->tmp, ".%s.partial-%ld", r->dest, (long)getpid());
+    if (make_parents(r->tmp) != 0 || mkdir(r->tmp, 0777) != 0)
+        return diag_fail(d, EXIT_INPUT, "cannot create results folder beside '%s': %s", r->dest, strerror(errno));
+    return 0;
+}
+
+FILE *results_open(struct results *r, const char *name, struct diag *d)
+{
+    char path[1300];
+    snprintf(path, sizeof path, "%s/%s", r->tmp, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
+    return f;
+}
+
+int results_close(struct results *r, FILE *f, const char *name, struct diag *d)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return diag_fail(d, EXIT_INPUT, "error writing '%s/%s' (disk full?)", r->tmp, name);
+    return 0;
+}
+
+int results_commit(struct results *r, struct diag *d)
+{
+    char old[1300] = "";
+    if (results_exists(r->dest)) {
+        snprintf(old, sizeof old, "%s.old-%ld", r->tmp, (long)getpid());
+        if (rename(r->dest, old) != 0)
+            return diag_fail(d, EXIT_INPUT, "cannot move aside '%s': %s", r->dest, strerror(errno));
+    }
+    if (rename(r->tmp, r->dest) != 0) {
+        int e = errno;
+        if (old[0])
+            rename(old, r->dest);
+        return diag_fail(d, EXIT_INPUT, "cannot move results into '%s': %s", r->dest, strerror(e));
+    }
+    if (old[0])
+        remove_tree(old);
+    return 0;
+}
+
+void results_abort(struct results *r)
+{
+    if (r->tmp[0])
+        remove_tree(r->tmp);
+}

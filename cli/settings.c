@@ -1,0 +1,346 @@
+#include "settings.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BASE_DEPTH_MAX 8
+
+int settings_init(struct settings *s)
+{
+    params_default(&s->p);
+    s->origin = calloc(params_count, sizeof *s->origin);
+    return s->origin ? 0 : -1;
+}
+
+void settings_free(struct settings *s)
+{
+    free(s->origin);
+    s->origin = NULL;
+}
+
+static size_t def_index(const struct param_def *def)
+{
+    return (size_t)(def - params_table);
+}
+
+static const char *expected(const struct param_def *def, char *buf, size_t len)
+{
+    switch (def->type) {
+    case PARAM_INT:
+    case PARAM_INT64:
+        snprintf(buf, len, "a whole number from %.17g to %.17g", def->min, def->max);
+        break;
+    case PARAM_REAL:
+        snprintf(buf, len, "a number from %g to %g", def->min, def->max);
+        break;
+    case PARAM_STRING:
+        snprintf(buf, len, "text in double quotes, at most %d characters", PARAMS_STRING_MAX - 1);
+        break;
+    }
+    return buf;
+}
+
+static const char *type_found(int type)
+{
+    switch (type) {
+    case CONFIG_TYPE_GROUP:
+        return "a group { ... }";
+    case CONFIG_TYPE_ARRAY:
+        return "an array [ ... ]";
+    case CONFIG_TYPE_LIST:
+        return "a list ( ... )";
+    case CONFIG_TYPE_BOOL:
+        return "a true/false value";
+    case CONFIG_TYPE_STRING:
+        return "text";
+    case CONFIG_TYPE_FLOAT:
+        return "a fractional number";
+    default:
+        return "a whole number";
+    }
+}
+
+static int unknown(struct diag *d, const char *where, const char *path)
+{
+    const char *near = params_nearest(path);
+    if (near)
+        return diag_fail(d, EXIT_INPUT, "%s: unknown parameter '%s'; did you mean '%s'? ('turnaround params' lists all)",
+                         where, path, near);
+    return diag_fail(d, EXIT_INPUT, "%s: unknown parameter '%s' ('turnaround params' lists all)", where, path);
+}
+
+static int set_number(struct settings *s, const struct param_def *def, double v, const char *found,
+                      const char *where, struct diag *d)
+{
+    char buf[128];
+    if (!params_in_range(def, v))
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, def->path,
+                         expected(def, buf, sizeof buf), found);
+    params_set_number(&s->p, def, v);
+    snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "%s", where);
+    return 0;
+}
+
+static int set_string(struct settings *s, const struct param_def *def, const char *v, const char *where,
+                      struct diag *d)
+{
+    char buf[128];
+    if (strlen(v) >= PARAMS_STRING_MAX)
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found text of %zu characters", where, def->path,
+                         expected(def, buf, sizeof buf), strlen(v));
+    params_set_string(&s->p, def, v);
+    snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "%s", where);
+    return 0;
+}
+
+static int apply_leaf(struct settings *s, const config_setting_t *st, const char *path, const char *where,
+                      struct diag *d)
+{
+    const struct param_def *def = params_find(path);
+    if (!def)
+        return unknown(d, where, path);
+    int type = config_setting_type(st);
+    char found[160], buf[128];
+    if (def->type == PARAM_STRING) {
+        if (type != CONFIG_TYPE_STRING)
+            return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path,
+                             expected(def, buf, sizeof buf), type_found(type));
+        return set_string(s, def, config_setting_get_string(st), where, d);
+    }
+    if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+        long long v = config_setting_get_int64(st);
+        snprintf(found, sizeof found, "%lld", v);
+        if (set_number(s, def, (double)v, found, where, d))
+            return -1;
+        if (def->type == PARAM_INT64)
+            *params_int64(&s->p, def) = v;
+        return 0;
+    }
+    if (type == CONFIG_TYPE_FLOAT) {
+        double v = config_setting_get_float(st);
+        snprintf(found, sizeof found, "%g", v);
+        if (def->type != PARAM_REAL)
+            return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s (a fractional number)", where, path,
+                             expected(def, buf, sizeof buf), found);
+        return set_number(s, def, v, found, where, d);
+    }
+    return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path, expected(def, buf, sizeof buf),
+                     type_found(type));
+}
+
+static int apply_group(struct settings *s, const config_setting_t *group, const char *prefix, const char *file,
+                       struct diag *d)
+{
+    int n = config_setting_length(group);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *st = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(st);
+        char path[256], where[600];
+        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", name ? name : "?");
+        snprintf(where, sizeof where, "%s:%u", file, config_setting_source_line(st));
+        if (!prefix[0] && name && strcmp(name, "base") == 0)
+            continue;
+        if (config_setting_type(st) == CONFIG_TYPE_GROUP && !params_find(path)) {
+            if (apply_group(s, st, path, file, d))
+                return -1;
+        } else if (apply_leaf(s, st, path, where, d)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int load(struct settings *s, const char *path, int depth, struct diag *d)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': %s", path, strerror(errno));
+    fclose(f);
+    if (depth > BASE_DEPTH_MAX)
+        return diag_fail(d, EXIT_INPUT, "%s: 'base' chain deeper than %d files (a loop?)", path, BASE_DEPTH_MAX);
+
+    config_t cfg;
+    config_init(&cfg);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        snprintf(dir, sizeof dir, "./");
+    config_set_include_dir(&cfg, dir);
+    if (!config_read_file(&cfg, path)) {
+        const char *file = config_error_file(&cfg);
+        diag_fail(d, EXIT_INPUT, "%s:%d: syntax error: %s", file ? file : path, config_error_line(&cfg),
+                  config_error_text(&cfg));
+        config_destroy(&cfg);
+        return -1;
+    }
+
+    int rc = 0;
+    const config_setting_t *root = config_root_setting(&cfg);
+    const config_setting_t *base = config_setting_get_member(root, "base");
+    if (base) {
+        if (config_setting_type(base) != CONFIG_TYPE_STRING) {
+            rc = diag_fail(d, EXIT_INPUT, "%s:%u: base: expected the path of a configuration in double quotes, found %s",
+                           path, config_setting_source_line(base), type_found(config_setting_type(base)));
+        } else {
+            const char *b = config_setting_get_string(base);
+            char full[1100];
+            if (b[0] == '/')
+                snprintf(full, sizeof full, "%s", b);
+            else
+                snprintf(full, sizeof full, "%s%s", slash ? dir : "", b);
+            FILE *bf = fopen(full, "r");
+            if (!bf)
+                rc = diag_fail(d, EXIT_INPUT, "%s:%u: base: cannot read '%s': %s", path,
+                               config_setting_source_line(base), full, strerror(errno));
+            else {
+                fclose(bf);
+                rc = load(s, full, depth + 1, d);
+            }
+        }
+    }
+    if (!rc)
+        rc = apply_group(s, root, "", path, d);
+    config_destroy(&cfg);
+    return rc;
+}
+
+int settings_load(struct settings *s, const char *path, struct diag *d)
+{
+    return load(s, path, 0, d);
+}
+
+int settings_assign(struct settings *s, const char *assignment, struct diag *d)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return diag_fail(d, EXIT_USAGE, "--set expects path=value (e.g. --set sector.orgs=50), found '%s'",
+                         assignment);
+    char path[256], where[300], buf[128];
+    size_t len = (size_t)(eq - assignment);
+    if (len >= sizeof path)
+        len = sizeof path - 1;
+    memcpy(path, assignment, len);
+    path[len] = '\0';
+    const char *text = eq + 1;
+    snprintf(where, sizeof where, "--set %s", assignment);
+    const struct param_def *def = params_find(path);
+    if (!def)
+        return unknown(d, where, path);
+    if (def->type == PARAM_STRING)
+        return set_string(s, def, text, "--set", d);
+
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE)
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found '%s'", where, path,
+                         expected(def, buf, sizeof buf), text);
+    if (def->type != PARAM_REAL) {
+        long long iv = strtoll(text, &end, 10);
+        if (*end != '\0')
+            return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found '%s'", where, path,
+                             expected(def, buf, sizeof buf), text);
+        v = (double)iv;
+    }
+    char found[300];
+    snprintf(found, sizeof found, "'%s'", text);
+    if (set_number(s, def, v, found, where, d))
+        return -1;
+    if (def->type == PARAM_INT64)
+        *params_int64(&s->p, def) = strtoll(text, NULL, 10);
+    snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "--set");
+    return 0;
+}
+
+int settings_check(const struct settings *s, struct diag *d)
+{
+    char msg[1024];
+    const char *culprit = NULL;
+    if (params_check(&s->p, msg, sizeof msg, &culprit) == 0)
+        return 0;
+    const struct param_def *def = params_find(culprit);
+    const char *where = def ? s->origin[def_index(def)].where : "";
+    return diag_fail(d, EXIT_INPUT, "%s: %s", where[0] ? where : "defaults", msg);
+}
+
+static void write_real(FILE *f, double v)
+{
+    char buf[64];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    char *e = strchr(buf, 'e');
+    if (!strchr(buf, '.')) {
+        if (e) {
+            char mant[64];
+            snprintf(mant, sizeof mant, "%.*s.0%s", (int)(e - buf), buf, e);
+            snprintf(buf, sizeof buf, "%s", mant);
+        } else {
+            strcat(buf, ".0");
+        }
+    }
+    fputs(buf, f);
+}
+
+static void write_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+void settings_write(FILE *f, const struct params *p)
+{
+    char group[64] = "";
+    for (size_t i = 0; i < params_count; i++) {
+        const struct param_def *def = &params_table[i];
+        const char *dot = strchr(def->path, '.');
+        char g[64] = "";
+        if (dot)
+            snprintf(g, sizeof g, "%.*s", (int)(dot - def->path), def->path);
+        if (strcmp(g, group) != 0) {
+            if (group[0])
+                fputs("};\n", f);
+            if (g[0])
+                fprintf(f, "%s%s = {\n", group[0] || i ? "\n" : "", g);
+            snprintf(group, sizeof group, "%s", g);
+        }
+        const char *name = dot ? dot + 1 : def->path;
+        fprintf(f, "%s%s = ", g[0] ? "  " : "", name);
+        switch (def->type) {
+        case PARAM_STRING:
+            write_string(f, params_get_string(p, def));
+            break;
+        case PARAM_REAL:
+            write_real(f, params_get_number(p, def));
+            break;
+        case PARAM_INT:
+            fprintf(f, "%d", (int)params_get_number(p, def));
+            break;
+        case PARAM_INT64: {
+            int64_t v = params_get_int64(p, def);
+            fprintf(f, "%lld%s", (long long)v, v > INT32_MAX ? "L" : "");
+            break;
+        }
+        }
+        fprintf(f, ";  # %s: %s\n", def->unit, def->doc);
+    }
+    if (group[0])
+        fputs("};\n", f);
+}

@@ -1,0 +1,109 @@
+/* culture: March's mutual learning between members and the code, with voice.
+ *
+ * Members socialise to the code; the code learns from the members who do better
+ * than it, judged against the organisation's view of good practice, but only
+ * from those who speak up. Both read the state at the start of the month. */
+#include <math.h>
+#include <string.h>
+
+#include "world_impl.h"
+
+#define PLANES 32
+
+/* Per-dimension counters kept bit-sliced: plane k holds bit k of every
+ * dimension's count, so adding a member's 64 dimensions costs a few word
+ * operations instead of a loop over dimensions. */
+struct counter {
+    uint64_t plane[PLANES];
+};
+
+static inline void counter_add(struct counter *c, uint64_t bits)
+{
+    for (int k = 0; bits && k < PLANES; k++) {
+        uint64_t carry = c->plane[k] & bits;
+        c->plane[k] ^= bits;
+        bits = carry;
+    }
+}
+
+static uint32_t counter_get(const struct counter *c, int d)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < PLANES; k++)
+        v |= (uint32_t)((c->plane[k] >> d) & 1ULL) << k;
+    return v;
+}
+
+/* The subset of mask where each bit is kept with chance p. */
+static inline uint64_t bernoulli_subset(uint64_t mask, double p, gsl_rng *r)
+{
+    uint64_t out = 0;
+    while (mask) {
+        uint64_t bit = mask & (~mask + 1);
+        mask ^= bit;
+        if (gsl_rng_uniform(r) < p)
+            out |= bit;
+    }
+    return out;
+}
+
+static inline int speaks(float voice, gsl_rng *r)
+{
+    if (voice >= 1.0f)
+        return 1;
+    if (voice <= 0.0f)
+        return 0;
+    return gsl_rng_uniform(r) < (double)voice;
+}
+
+void culture_step_org(struct org *o, const struct params *p)
+{
+    gsl_rng *r = o->rng[RNG_CULTURE];
+    const struct belief code = o->code;
+    const int code_score = belief_match(code.known, code.value, o->bench);
+    const double p1 = p->culture_socialisation;
+    struct counter plus, minus;
+    memset(&plus, 0, sizeof plus);
+    memset(&minus, 0, sizeof minus);
+
+    for (uint32_t i = 0; i < o->n; i++) {
+        uint64_t k = o->known[i], v = o->value[i];
+        if (belief_match(k, v, o->bench) > code_score && speaks(o->voice[i], r)) {
+            counter_add(&plus, k & v);
+            counter_add(&minus, k & ~v);
+        }
+        uint64_t differ = code.known & ~(k & ~(v ^ code.value));
+        if (differ && p1 > 0.0) {
+            uint64_t adopt = bernoulli_subset(differ, p1, r);
+            o->known[i] = k | adopt;
+            o->value[i] = (v & ~adopt) | (code.value & adopt);
+        }
+    }
+
+    o->acted_on = 0;
+    if (p->culture_code_learning <= 0.0)
+        return;
+    const double stay = 1.0 - p->culture_code_learning;
+    for (int d = 0; d < p->culture_dimensions; d++) {
+        uint64_t bit = 1ULL << d;
+        uint32_t np = counter_get(&plus, d), nm = counter_get(&minus, d);
+        if (np == nm)
+            continue;
+        int to_plus = np > nm;
+        uint32_t margin = to_plus ? np - nm : nm - np;
+        int already = (code.known & bit) && (((code.value & bit) != 0) == to_plus);
+        if (already)
+            continue;
+        if (gsl_rng_uniform(r) < 1.0 - pow(stay, (double)margin)) {
+            o->code.known |= bit;
+            o->code.value = to_plus ? o->code.value | bit : o->code.value & ~bit;
+            o->acted_on++;
+        }
+    }
+}
+
+void culture_step(struct world *w)
+{
+    for (size_t i = 0; i < w->n_orgs; i++)
+        culture_step_org(&w->orgs[i], &w->p);
+}

@@ -1,0 +1,37 @@
+/* leadership: the leader's openness and outward orientation, and leader churn. */
+#include "world_impl.h"
+
+static double spread(double mean, double half_width, gsl_rng *r)
+{
+    return clamp01(mean + half_width * (2.0 * gsl_rng_uniform(r) - 1.0));
+}
+
+void leadership_draw(struct org *o, const struct params *p)
+{
+    gsl_rng *r = o->rng[RNG_LEADER];
+    o->openness = spread(p->leader_openness, p->leader_openness_spread, r);
+    o->outward = spread(p->leader_outward, p->leader_outward_spread, r);
+}
+
+/* A new leader, drawn from the sector's pool; with the old one goes part of
+ * the code (corporate memory). */
+void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask)
+{
+    gsl_rng *r = o->rng[RNG_LEADER];
+    leadership_draw(o, p);
+    uint64_t forget = 0;
+    for (uint64_t m = o->code.known & dim_mask; m; m &= m - 1)
+        if (gsl_rng_uniform(r) < p->leader_memory_loss)
+            forget |= m & (~m + 1);
+    o->code.known &= ~forget;
+    o->code.value &= ~forget;
+}
+
+void leadership_step(struct world *w)
+{
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        struct org *o = &w->orgs[i];
+        if (w->p.leader_turnover > 0.0 && gsl_rng_uniform(o->rng[RNG_LEADER]) < w->p.leader_turnover)
+            leadership_change(o, &w->p, w->dim_mask);
+    }
+}

@@ -1,0 +1,39 @@
+/* observe: the month's measures of each organisation. */
+#include <math.h>
+
+#include "world_impl.h"
+
+/* True quality judges each member's practice against the sector's standard,
+ * perceived quality against the organisation's own code (insiders' view);
+ * both weight a member by capacity, reduced during induction. */
+void observe_org(const struct world *w, struct org *o)
+{
+    const struct params *p = &w->p;
+    const struct belief std = w->standard, code = o->code;
+    const uint16_t induction = (uint16_t)p->staff_induction;
+    const double novice = p->staff_novice_capacity;
+    double truth = 0.0, seen = 0.0, voice = 0.0;
+    for (uint32_t i = 0; i < o->n; i++) {
+        double cap = o->tenure[i] < induction ? novice : 1.0;
+        truth += cap * belief_match(o->known[i], o->value[i], std);
+        seen += cap * belief_match(o->known[i], o->value[i], code);
+        voice += o->voice[i];
+    }
+    double norm = (double)o->n * p->culture_dimensions;
+    struct org_obs *ob = &o->obs;
+    ob->quality = truth / norm;
+    ob->perceived = seen / norm;
+    ob->voice = voice / o->n;
+    ob->turnover = (double)o->leavers / o->n;
+    ob->insularity = peers_insularity(w, o);
+    ob->code_knowledge = (double)belief_match(code.known, code.value, std) / p->culture_dimensions;
+    ob->measured = NAN;
+    if (ob->quality < o->hist.min_quality)
+        o->hist.min_quality = ob->quality;
+}
+
+void observe_step(struct world *w)
+{
+    for (size_t i = 0; i < w->n_orgs; i++)
+        observe_org(w, &w->orgs[i]);
+}

@@ -1,0 +1,131 @@
+/* params: the one declarative table of model and run parameters.
+ *
+ * Every parameter is described once, in params.c: its path (as written in a
+ * configuration file), type, default, range, unit and meaning. Defaults,
+ * validation, configuration reading, --set, the parameter listing and the
+ * resolved configuration written beside results all come from that table. */
+#ifndef TURNAROUND_PARAMS_H
+#define TURNAROUND_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PARAMS_STRING_MAX 256
+
+struct params {
+    char title[PARAMS_STRING_MAX];
+
+    int run_months;
+    int64_t run_seed;
+    int run_reps;
+
+    int sector_orgs;
+    double sector_turbulence;
+
+    int culture_dimensions;
+    double culture_socialisation;
+    double culture_code_learning;
+
+    int org_staff;
+    int org_team_size;
+    double org_feedback;
+    double org_defensiveness;
+
+    double init_code_correct;
+    double init_code_wrong;
+    double init_staff_socialised;
+
+    double staff_turnover;
+    double staff_pressure_turnover;
+    double staff_hire_from_sector;
+    double staff_entrant_knowledge;
+    int staff_induction;
+    double staff_novice_capacity;
+
+    double leader_openness;
+    double leader_openness_spread;
+    double leader_outward;
+    double leader_outward_spread;
+    double leader_turnover;
+    double leader_memory_loss;
+    double leader_blame_propensity;
+
+    double voice_initial;
+    double voice_responsiveness;
+    double voice_acted_gain;
+    double voice_blame_shock;
+    double voice_adapt;
+    double voice_team_weight;
+
+    int peers_degree;
+    double peers_rewire;
+    double peers_strength;
+    double peers_strength_spread;
+    double peers_decay;
+    double peers_renewal;
+    double peers_learning;
+
+    int regulator_cycle;
+    int regulator_cycle_ri;
+    int regulator_cycle_inadequate;
+    double regulator_noise;
+    double regulator_concealment;
+    double regulator_outstanding;
+    double regulator_good;
+    double regulator_inadequate;
+    double regulator_pressure_ri;
+    double regulator_pressure_decay;
+
+    char focal_name[PARAMS_STRING_MAX];
+    int focal_staff;
+    double focal_openness;
+    double focal_outward;
+    double focal_tie_strength;
+    double focal_code_correct;
+    double focal_code_wrong;
+};
+
+enum param_type { PARAM_INT, PARAM_INT64, PARAM_REAL, PARAM_STRING };
+
+struct param_def {
+    const char *path;       /* "group.name", as in a configuration file */
+    enum param_type type;
+    size_t offset;          /* of the field in struct params */
+    double def, min, max;   /* numeric default and inclusive range */
+    const char *sdef;       /* default of a string parameter */
+    const char *unit;
+    const char *doc;        /* one line of meaning */
+};
+
+/* The table, in the order parameters are listed and written. */
+extern const struct param_def params_table[];
+extern const size_t params_count;
+
+/* Fill p with every parameter's default. */
+void params_default(struct params *p);
+
+/* The definition with this exact path, or NULL. */
+const struct param_def *params_find(const char *path);
+
+/* The known path nearest to path by edit distance, or NULL when none is close. */
+const char *params_nearest(const char *path);
+
+/* Field accessors driven by a definition. */
+double params_get_number(const struct params *p, const struct param_def *d);
+void params_set_number(struct params *p, const struct param_def *d, double v);
+const char *params_get_string(const struct params *p, const struct param_def *d);
+void params_set_string(struct params *p, const struct param_def *d, const char *s);
+
+/* The field of an integer parameter too wide for a double (the seed). */
+int64_t *params_int64(struct params *p, const struct param_def *d);
+int64_t params_get_int64(const struct params *p, const struct param_def *d);
+
+/* Whether v lies in d's range (and is whole for integer types). */
+int params_in_range(const struct param_def *d, double v);
+
+/* Checks that involve more than one parameter. Returns 0 when p is consistent;
+ * otherwise writes a message into msg naming the parameters, returns -1 and
+ * stores in *culprit the path to blame for the message's location. */
+int params_check(const struct params *p, char *msg, size_t len, const char **culprit);
+
+#endif

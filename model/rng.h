@@ -1,0 +1,40 @@
+/* rng: seed derivation and the model's independent random streams.
+ *
+ * Every random draw in the model goes through a GSL generator passed in
+ * explicitly. Each process of each organisation has a stream of its own, seeded
+ * from the replication's seed, the process and the organisation, so a change
+ * in how many draws one process makes never shifts the draws of another. */
+#ifndef TURNAROUND_RNG_H
+#define TURNAROUND_RNG_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+enum rng_stream {
+    RNG_INIT,       /* initial state of an organisation */
+    RNG_NETWORK,    /* the peer network (sector-wide) */
+    RNG_STANDARD,   /* drift of the sector's standard (sector-wide) */
+    RNG_PEERS,      /* benchmarking through ties and own feedback */
+    RNG_CULTURE,    /* socialisation, speaking up, code learning */
+    RNG_WORKFORCE,  /* who leaves */
+    RNG_HIRING,     /* whom the labour market supplies */
+    RNG_LEADER,     /* leader changes */
+    RNG_REGULATOR,  /* inspection noise and blame events */
+    RNG_STREAMS
+};
+
+/* SplitMix64's finaliser: a bijective 64-bit mixer. */
+uint64_t rng_mix(uint64_t x);
+
+/* The seed of replication rep of a run with master seed seed. */
+uint64_t rng_rep_seed(uint64_t seed, uint64_t rep);
+
+/* The 32-bit seed (never 0, which GSL reads as "default") of stream s of
+ * organisation index (0 for sector-wide streams) in a replication. */
+unsigned long rng_stream_seed(uint64_t rep_seed, enum rng_stream s, uint64_t index);
+
+/* A new taus2 generator seeded for stream s of organisation index. Returns NULL
+ * when memory runs out. Free with gsl_rng_free. */
+gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index);
+
+#endif

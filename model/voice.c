@@ -1,0 +1,48 @@
+/* voice: psychological safety and each member's willingness to speak up.
+ *
+ * Safety moves toward the leader's openness, rises when concerns are acted on
+ * (members' voice changed the code this month) and falls after a blame event.
+ * Each member's voice moves toward a climate that mixes the organisation's
+ * safety with the mean voice of their team. */
+#include "world_impl.h"
+
+void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n)
+{
+    double acted = (double)o->acted_on / p->culture_dimensions;
+    double s = o->safety;
+    s += p->voice_responsiveness * (o->openness - s) + p->voice_acted_gain * acted * (1.0 - s);
+    float keep = 1.0f;
+    if (o->blame_pending) {
+        s *= 1.0 - p->voice_blame_shock;
+        keep = (float)(1.0 - p->voice_blame_shock);
+        o->blame_pending = 0;
+    }
+    o->safety = clamp01(s);
+
+    for (uint32_t t = 0; t < o->n_teams; t++) {
+        team_sum[t] = 0.0;
+        team_n[t] = 0;
+    }
+    for (uint32_t i = 0; i < o->n; i++) {
+        o->voice[i] *= keep;
+        team_sum[o->team[i]] += o->voice[i];
+        team_n[o->team[i]]++;
+    }
+    for (uint32_t t = 0; t < o->n_teams; t++)
+        team_sum[t] = team_n[t] ? team_sum[t] / team_n[t] : 0.0;
+
+    const float adapt = (float)p->voice_adapt;
+    const float tw = (float)p->voice_team_weight;
+    const float org_part = (float)((1.0 - p->voice_team_weight) * o->safety);
+    for (uint32_t i = 0; i < o->n; i++) {
+        float v = o->voice[i];
+        float climate = org_part + tw * (float)team_sum[o->team[i]];
+        o->voice[i] = v + adapt * (climate - v);
+    }
+}
+
+void voice_step(struct world *w)
+{
+    for (size_t i = 0; i < w->n_orgs; i++)
+        voice_step_org(&w->orgs[i], &w->p, w->team_sum, w->team_n);
+}

@@ -1,0 +1,189 @@
+#include "world.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "world_impl.h"
+
+static void *counted_calloc(struct world *w, size_t n, size_t size)
+{
+    void *ptr = calloc(n ? n : 1, size);
+    if (ptr)
+        w->bytes += (n ? n : 1) * size;
+    return ptr;
+}
+
+static int alloc_staff(struct world *w)
+{
+    size_t n = w->n_staff;
+    w->known = counted_calloc(w, n, sizeof *w->known);
+    w->value = counted_calloc(w, n, sizeof *w->value);
+    w->voice = counted_calloc(w, n, sizeof *w->voice);
+    w->tenure = counted_calloc(w, n, sizeof *w->tenure);
+    w->team = counted_calloc(w, n, sizeof *w->team);
+    w->contract = counted_calloc(w, n, sizeof *w->contract);
+    return w->known && w->value && w->voice && w->tenure && w->team && w->contract ? 0 : -1;
+}
+
+static int alloc_streams(struct world *w)
+{
+    for (size_t i = 0; i < w->n_orgs; i++)
+        for (int s = 0; s < RNG_STREAMS; s++) {
+            if (s == RNG_NETWORK || s == RNG_STANDARD)
+                continue;
+            gsl_rng *r = rng_stream_alloc(w->rep_seed, (enum rng_stream)s, i);
+            if (!r)
+                return -1;
+            w->orgs[i].rng[s] = r;
+            w->bytes += sizeof *r + r->type->size;
+        }
+    return 0;
+}
+
+static void place_staff(struct world *w)
+{
+    size_t first = 0;
+    uint32_t max_teams = 1;
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        struct org *o = &w->orgs[i];
+        o->n = (uint32_t)(i == 0 && w->p.focal_name[0] ? w->p.focal_staff : w->p.org_staff);
+        o->known = w->known + first;
+        o->value = w->value + first;
+        o->voice = w->voice + first;
+        o->tenure = w->tenure + first;
+        o->team = w->team + first;
+        o->contract = w->contract + first;
+        o->n_teams = (o->n + (uint32_t)w->p.org_team_size - 1) / (uint32_t)w->p.org_team_size;
+        if (o->n_teams > max_teams)
+            max_teams = o->n_teams;
+        first += o->n;
+    }
+    w->team_sum = counted_calloc(w, max_teams, sizeof *w->team_sum);
+    w->team_n = counted_calloc(w, max_teams, sizeof *w->team_n);
+}
+
+world *world_alloc(const struct params *p, uint64_t rep_seed)
+{
+    struct world *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->bytes = sizeof *w;
+    w->p = *p;
+    w->rep_seed = rep_seed;
+    w->dim_mask = p->culture_dimensions >= 64 ? ~0ULL : (1ULL << p->culture_dimensions) - 1;
+    w->n_orgs = (size_t)p->sector_orgs;
+    w->n_staff = (size_t)p->org_staff * (w->n_orgs - (p->focal_name[0] ? 1 : 0))
+                 + (p->focal_name[0] ? (size_t)p->focal_staff : 0);
+
+    w->orgs = counted_calloc(w, w->n_orgs, sizeof *w->orgs);
+    w->rng_standard = rng_stream_alloc(rep_seed, RNG_STANDARD, 0);
+    gsl_rng *net = rng_stream_alloc(rep_seed, RNG_NETWORK, 0);
+    if (!w->orgs || !w->rng_standard || !net || alloc_staff(w) || alloc_streams(w)) {
+        gsl_rng_free(net);
+        world_free(w);
+        return NULL;
+    }
+    place_staff(w);
+    if (!w->team_sum || !w->team_n || peers_build(w, net)) {
+        gsl_rng_free(net);
+        world_free(w);
+        return NULL;
+    }
+    gsl_rng_free(net);
+
+    w->standard.known = w->dim_mask;
+    w->standard.value = 0;
+    for (int d = 0; d < p->culture_dimensions; d++)
+        if (gsl_rng_uniform(w->rng_standard) < 0.5)
+            w->standard.value |= 1ULL << d;
+
+    for (size_t i = 0; i < w->n_orgs; i++)
+        org_init(w, &w->orgs[i], i);
+    observe_step(w);
+    regulator_step(w);
+    return w;
+}
+
+void world_free(world *w)
+{
+    if (!w)
+        return;
+    if (w->orgs)
+        for (size_t i = 0; i < w->n_orgs; i++)
+            for (int s = 0; s < RNG_STREAMS; s++)
+                gsl_rng_free(w->orgs[i].rng[s]);
+    free(w->orgs);
+    free(w->known);
+    free(w->value);
+    free(w->voice);
+    free(w->tenure);
+    free(w->team);
+    free(w->contract);
+    free(w->tie_peer);
+    free(w->tie_strength);
+    free(w->team_sum);
+    free(w->team_n);
+    gsl_rng_free(w->rng_standard);
+    free(w);
+}
+
+/* The process overview of the ODD description, phase by phase. */
+void world_step(world *w)
+{
+    w->month++;
+    standard_drift(w);   /* the sector's standard of good practice moves */
+    peers_step(w);       /* benchmarks through own feedback and peer ties; ties decay and renew */
+    culture_step(w);     /* socialisation to the code; code learning from members who speak up */
+    voice_step(w);       /* psychological safety and each member's voice */
+    workforce_step(w);   /* leavers, hires from the labour market, tenure */
+    leadership_step(w);  /* leader changes */
+    observe_step(w);     /* the month's measures */
+    regulator_step(w);   /* inspections, ratings, pressure, blame */
+}
+
+int world_month(const world *w)
+{
+    return w->month;
+}
+
+size_t world_orgs(const world *w)
+{
+    return w->n_orgs;
+}
+
+size_t world_staff(const world *w)
+{
+    return w->n_staff;
+}
+
+const struct org_obs *world_obs(const world *w, size_t org)
+{
+    return &w->orgs[org].obs;
+}
+
+const struct org_history *world_history(const world *w, size_t org)
+{
+    return &w->orgs[org].hist;
+}
+
+size_t world_bytes(const world *w)
+{
+    return w->bytes;
+}
+
+const char *rating_name(int rating)
+{
+    switch (rating) {
+    case RATING_OUTSTANDING:
+        return "outstanding";
+    case RATING_GOOD:
+        return "good";
+    case RATING_RI:
+        return "requires_improvement";
+    case RATING_INADEQUATE:
+        return "inadequate";
+    default:
+        return "";
+    }
+}

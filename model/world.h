@@ -1,0 +1,58 @@
+/* world: a sector of organisations, its staff and its regulator, stepped a
+ * month at a time. The public face of the model core: no I/O, no globals; the
+ * same parameters and seed give the same bits. */
+#ifndef TURNAROUND_WORLD_H
+#define TURNAROUND_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+
+typedef struct world world;
+
+enum rating { RATING_OUTSTANDING = 1, RATING_GOOD, RATING_RI, RATING_INADEQUATE };
+
+/* What an organisation looks like at the end of a month. */
+struct org_obs {
+    double quality;        /* true quality: practice judged against the sector's standard */
+    double perceived;      /* practice judged against the organisation's own code */
+    double insularity;     /* 1 - mean strength of its peer ties */
+    double voice;          /* mean chance that a member speaks up */
+    double turnover;       /* share of staff who left this month */
+    double code_knowledge; /* share of the code that matches the standard */
+    double measured;       /* the inspector's measure; NaN when not inspected this month */
+    int rating;            /* enum rating, current */
+};
+
+/* Aggregates over an organisation's whole history so far. */
+struct org_history {
+    int month_failed;      /* first month rated inadequate; -1 if never */
+    int months_inadequate; /* months spent with an inadequate rating */
+    double min_quality;
+    double gap_at_failure; /* perceived - true quality in month_failed */
+};
+
+/* Allocate a world for one replication and set up its month-0 state (the
+ * network, the organisations, a baseline inspection). p must have passed
+ * validation. Returns NULL when memory runs out, having freed what it built. */
+world *world_alloc(const struct params *p, uint64_t rep_seed);
+
+/* Free w and all it owns; world_free(NULL) does nothing. */
+void world_free(world *w);
+
+/* Advance w by one month. */
+void world_step(world *w);
+
+int world_month(const world *w);
+size_t world_orgs(const world *w);
+size_t world_staff(const world *w);
+const struct org_obs *world_obs(const world *w, size_t org);
+const struct org_history *world_history(const world *w, size_t org);
+
+/* Bytes the world allocated, in total and per staff member. */
+size_t world_bytes(const world *w);
+
+const char *rating_name(int rating);
+
+#endif

@@ -1,0 +1,118 @@
+/* The world's insides, shared by the model's modules and their tests only. */
+#ifndef TURNAROUND_WORLD_IMPL_H
+#define TURNAROUND_WORLD_IMPL_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "params.h"
+#include "rng.h"
+#include "world.h"
+
+/* A belief vector over up to 64 dimensions: known bit d set means a view on
+ * dimension d, value bit d its sign (set: +1). value has no bit outside known. */
+struct belief {
+    uint64_t known, value;
+};
+
+enum contract { CONTRACT_PERMANENT, CONTRACT_INTERIM, CONTRACT_COMMISSIONER };
+
+struct org {
+    /* Staff, as views into the world's arrays (one entry per member). */
+    uint32_t n;
+    uint32_t n_teams;
+    uint64_t *known, *value;   /* beliefs, which are also practice */
+    float *voice;              /* chance of speaking up in a month */
+    uint16_t *tenure;          /* months in post */
+    uint16_t *team;
+    uint8_t *contract;
+
+    struct belief code;        /* how we do things here */
+    struct belief bench;       /* the organisation's view of the sector's standard */
+
+    double openness;           /* leader's openness to dissent */
+    double outward;            /* leader's outward orientation */
+    double safety;             /* psychological safety, organisation-wide */
+    double pressure;           /* regulatory pressure, 0..1 */
+
+    uint32_t tie_first, tie_count; /* its ties in the world's tie arrays */
+
+    /* This month's events. */
+    uint32_t leavers;
+    uint32_t acted_on;         /* code dimensions changed by members' voice */
+    int blame_pending;
+
+    int next_inspection;
+    struct org_obs obs;
+    struct org_history hist;
+
+    gsl_rng *rng[RNG_STREAMS];
+};
+
+struct world {
+    struct params p;
+    uint64_t rep_seed;
+    int month;
+    uint64_t dim_mask;         /* the culture.dimensions low bits */
+    struct belief standard;    /* the sector's standard of good practice */
+
+    size_t n_orgs;
+    struct org *orgs;
+
+    size_t n_staff;
+    uint64_t *known, *value;
+    float *voice;
+    uint16_t *tenure, *team;
+    uint8_t *contract;
+
+    size_t n_ties;
+    uint32_t *tie_peer;
+    double *tie_strength;      /* the tie's owner's investment in it */
+
+    double *team_sum;          /* per-team work buffers for the voice phase */
+    uint32_t *team_n;
+
+    gsl_rng *rng_standard;
+    size_t bytes;
+};
+
+static inline int belief_match(uint64_t known, uint64_t value, struct belief ref)
+{
+    return __builtin_popcountll(known & ref.known & ~(value ^ ref.value));
+}
+
+static inline double clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+/* The processes, in the order of the monthly schedule. Each lives in the file
+ * named after it. */
+void standard_drift(struct world *w);
+void peers_step(struct world *w);
+void culture_step(struct world *w);
+void voice_step(struct world *w);
+void workforce_step(struct world *w);
+void leadership_step(struct world *w);
+void observe_step(struct world *w);
+void regulator_step(struct world *w);
+
+/* Per-organisation pieces, for tests of one submodel. */
+void culture_step_org(struct org *o, const struct params *p);
+void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n);
+void peers_ties_org(struct world *w, struct org *o);
+void workforce_step_org(struct world *w, struct org *o);
+void workforce_hire(struct world *w, struct org *o, uint32_t slot);
+void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask);
+void observe_org(const struct world *w, struct org *o);
+void regulator_inspect(struct org *o, const struct params *p, int month);
+int regulator_rate(const struct params *p, double measured);
+
+/* Set-up, in org.c and peers.c. */
+int peers_build(struct world *w, gsl_rng *r);
+void org_init(struct world *w, struct org *o, size_t index);
+void leadership_draw(struct org *o, const struct params *p);
+struct belief org_random_belief(int dims, gsl_rng *r);
+double peers_insularity(const struct world *w, const struct org *o);
+
+#endif
