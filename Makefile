@@ -11,6 +11,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
         -Wwrite-strings -Wconversion -Wno-sign-conversion -Wpointer-arith -Wcast-qual \
         -Wundef -Wformat=2
 CFLAGS ?= -O2 -g
+# Beliefs are bit sets: use the processor's popcount where the baseline lacks it.
+ifeq ($(shell uname -m),x86_64)
+CFLAGS += -mpopcnt
+endif
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -MMD -MP \
              -DTURNAROUND_VERSION='"$(VERSION)"' -DTURNAROUND_DATADIR='"$(DATADIR)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -41,7 +45,7 @@ all: $(BIN)/turnaround
 deps:
 	@$(if $(DEPS_OK),true,scripts/deps)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Imodel -Icli -c $< -o $@
 
@@ -56,7 +60,7 @@ $(BIN)/turnaround-bench: $(BUILD)/cli/bench.o $(CLI_OBJ) $(BUILD)/libturnaround.
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/patterns.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
 
 # Tests find the binary under test and the source tree through the environment.

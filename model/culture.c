@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "draw.h"
 #include "world_impl.h"
 
 #define PLANES 32
@@ -26,25 +27,12 @@ static inline void counter_add(struct counter *c, uint64_t bits)
     }
 }
 
-static uint32_t counter_get(const struct counter *c, int d)
+static uint32_t counter_get(const struct counter *c, int d, int planes)
 {
     uint32_t v = 0;
-    for (int k = 0; k < PLANES; k++)
+    for (int k = 0; k < planes; k++)
         v |= (uint32_t)((c->plane[k] >> d) & 1ULL) << k;
     return v;
-}
-
-/* The subset of mask where each bit is kept with chance p. */
-static inline uint64_t bernoulli_subset(uint64_t mask, double p, gsl_rng *r)
-{
-    uint64_t out = 0;
-    while (mask) {
-        uint64_t bit = mask & (~mask + 1);
-        mask ^= bit;
-        if (gsl_rng_uniform(r) < p)
-            out |= bit;
-    }
-    return out;
 }
 
 static inline int speaks(float voice, gsl_rng *r)
@@ -62,31 +50,39 @@ void culture_step_org(struct org *o, const struct params *p)
     const struct belief code = o->code;
     const int code_score = belief_match(code.known, code.value, o->bench);
     const double p1 = p->culture_socialisation;
+    /* Socialisation trials, each dimension where a member differs from the
+     * code, member after member, form one Bernoulli process with chance p1. */
+    struct trials social = trials_start(p1, r);
     struct counter plus, minus;
     memset(&plus, 0, sizeof plus);
     memset(&minus, 0, sizeof minus);
+    uint32_t speakers = 0;
 
     for (uint32_t i = 0; i < o->n; i++) {
         uint64_t k = o->known[i], v = o->value[i];
         if (belief_match(k, v, o->bench) > code_score && speaks(o->voice[i], r)) {
             counter_add(&plus, k & v);
             counter_add(&minus, k & ~v);
+            speakers++;
         }
         uint64_t differ = code.known & ~(k & ~(v ^ code.value));
-        if (differ && p1 > 0.0) {
-            uint64_t adopt = bernoulli_subset(differ, p1, r);
+        if (differ) {
+            uint64_t adopt = trials_take(&social, differ);
             o->known[i] = k | adopt;
             o->value[i] = (v & ~adopt) | (code.value & adopt);
         }
     }
 
     o->acted_on = 0;
-    if (p->culture_code_learning <= 0.0)
+    if (p->culture_code_learning <= 0.0 || speakers == 0)
         return;
+    int planes = 0;
+    while (planes < PLANES && (speakers >> planes))
+        planes++;
     const double stay = 1.0 - p->culture_code_learning;
     for (int d = 0; d < p->culture_dimensions; d++) {
         uint64_t bit = 1ULL << d;
-        uint32_t np = counter_get(&plus, d), nm = counter_get(&minus, d);
+        uint32_t np = counter_get(&plus, d, planes), nm = counter_get(&minus, d, planes);
         if (np == nm)
             continue;
         int to_plus = np > nm;

@@ -1,6 +1,7 @@
 /* org: an organisation's starting state: its code, staff, leader and teams. */
 #include <math.h>
 
+#include "draw.h"
 #include "world_impl.h"
 
 static struct belief random_code(uint64_t standard, int dims, double correct, double wrong, gsl_rng *r)
@@ -16,21 +17,6 @@ static struct belief random_code(uint64_t standard, int dims, double correct, do
             b.known |= bit;
             b.value |= ~standard & bit;
         }
-    }
-    return b;
-}
-
-/* A belief with each dimension unset, +1 or -1 with equal chance: March's
- * newcomer, who knows nothing of the code. */
-struct belief org_random_belief(int dims, gsl_rng *r)
-{
-    struct belief b = { 0, 0 };
-    for (int d = 0; d < dims; d++) {
-        unsigned long k = gsl_rng_uniform_int(r, 3);
-        if (k > 0)
-            b.known |= 1ULL << d;
-        if (k == 1)
-            b.value |= 1ULL << d;
     }
     return b;
 }
@@ -54,15 +40,15 @@ void org_init(struct world *w, struct org *o, size_t index)
     o->safety = p->voice_initial;
     o->pressure = 0.0;
 
+    /* A starting member's beliefs are copied from the code on each dimension
+     * with chance init.staff_socialised, and random (March's newcomer) elsewhere. */
+    struct trials socialised = trials_start(p->init_staff_socialised, r);
     for (uint32_t i = 0; i < o->n; i++) {
-        struct belief b = org_random_belief(dims, r);
-        for (int d = 0; d < dims; d++) {
-            uint64_t bit = 1ULL << d;
-            if (gsl_rng_uniform(r) < p->init_staff_socialised) {
-                b.known = (b.known & ~bit) | (o->code.known & bit);
-                b.value = (b.value & ~bit) | (o->code.value & bit);
-            }
-        }
+        struct belief b;
+        draw_ternary(dims, r, &b.known, &b.value);
+        uint64_t copy = trials_take(&socialised, w->dim_mask);
+        b.known = (b.known & ~copy) | (o->code.known & copy);
+        b.value = (b.value & ~copy) | (o->code.value & copy);
         o->known[i] = b.known;
         o->value[i] = b.value;
         o->voice[i] = (float)p->voice_initial;

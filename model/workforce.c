@@ -5,6 +5,7 @@
  * brings outside practice in and is then socialised in turn. */
 #include <gsl/gsl_randist.h>
 
+#include "draw.h"
 #include "world_impl.h"
 
 void workforce_hire(struct world *w, struct org *o, uint32_t slot)
@@ -22,14 +23,15 @@ void workforce_hire(struct world *w, struct org *o, uint32_t slot)
         b.known = from->known[s];
         b.value = from->value[s];
     } else {
-        b = org_random_belief(p->culture_dimensions, r);
-        for (int d = 0; d < p->culture_dimensions; d++) {
-            uint64_t bit = 1ULL << d;
-            if (gsl_rng_uniform(r) < p->staff_entrant_knowledge) {
-                b.known |= bit;
-                b.value = (b.value & ~bit) | (w->standard.value & bit);
-            }
-        }
+        /* A new entrant: trained to the current standard on each dimension
+         * with chance staff.entrant_knowledge, random (March's newcomer) elsewhere. */
+        draw_ternary(p->culture_dimensions, r, &b.known, &b.value);
+        uint64_t trained = 0;
+        for (int d = 0; d < p->culture_dimensions; d++)
+            if (gsl_rng_uniform(r) < p->staff_entrant_knowledge)
+                trained |= 1ULL << d;
+        b.known |= trained;
+        b.value = (b.value & ~trained) | (w->standard.value & trained);
     }
     o->known[slot] = b.known;
     o->value[slot] = b.value;

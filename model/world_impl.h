@@ -112,7 +112,6 @@ int regulator_rate(const struct params *p, double measured);
 int peers_build(struct world *w, gsl_rng *r);
 void org_init(struct world *w, struct org *o, size_t index);
 void leadership_draw(struct org *o, const struct params *p);
-struct belief org_random_belief(int dims, gsl_rng *r);
 double peers_insularity(const struct world *w, const struct org *o);
 
 #endif

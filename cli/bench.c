@@ -1,0 +1,91 @@
+/* turnaround-bench: speed and memory of the model core, for `make bench`.
+ *
+ * Agent-steps per second counts one staff member through one month, timed over
+ * world_step alone (allocation excluded), the median of several repeats. Bytes
+ * per staff agent is everything the world allocates divided by its staff. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "params.h"
+#include "rng.h"
+#include "world.h"
+
+#define REPEATS 5
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct measure {
+    double rate;          /* agent-steps per second, median */
+    double bytes_per;     /* bytes the world allocates per staff member */
+    size_t staff;
+};
+
+static int bench(const struct params *p, int reps, struct measure *m)
+{
+    double rates[REPEATS];
+    for (int k = 0; k < REPEATS; k++) {
+        double steps = 0.0, secs = 0.0;
+        for (int rep = 0; rep < reps; rep++) {
+            world *w = world_alloc(p, rng_rep_seed((uint64_t)p->run_seed, (uint64_t)rep));
+            if (!w)
+                return -1;
+            double t0 = now();
+            for (int month = 0; month < p->run_months; month++)
+                world_step(w);
+            secs += now() - t0;
+            steps += (double)world_staff(w) * p->run_months;
+            m->bytes_per = (double)world_bytes(w) / (double)world_staff(w);
+            m->staff = world_staff(w);
+            world_free(w);
+        }
+        rates[k] = steps / secs;
+    }
+    qsort(rates, REPEATS, sizeof rates[0], cmp_double);
+    m->rate = rates[REPEATS / 2];
+    return 0;
+}
+
+static void report(const char *name, const struct measure *m)
+{
+    printf("%-34s %10zu staff  %12.3g agent-steps/s  %6.1f bytes/staff agent\n", name, m->staff, m->rate,
+           m->bytes_per);
+}
+
+int main(void)
+{
+    struct params p;
+    struct measure m;
+    params_default(&p);
+    printf("turnaround-bench %s: median of %d repeats, one core\n", TURNAROUND_VERSION, REPEATS);
+
+    if (bench(&p, 10, &m))
+        return 1;
+    report("default sector (10 reps x 120 mo)", &m);
+
+    p.sector_orgs = 10000;
+    p.org_staff = 100;
+    p.run_months = 12;
+    if (bench(&p, 1, &m))
+        return 1;
+    report("large sector (1 rep x 12 mo)", &m);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak resident memory %.1f MiB (%.1f bytes per large-sector staff agent)\n", (double)ru.ru_maxrss / 1024.0,
+           (double)ru.ru_maxrss * 1024.0 / (double)m.staff);
+    return 0;
+}

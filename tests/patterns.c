@@ -1,0 +1,103 @@
+#include "patterns.h"
+
+#include <stdlib.h>
+
+#include "rng.h"
+#include "world.h"
+
+void patterns_march(struct params *p, double p1, double p3, double p4)
+{
+    params_default(p);
+    p->sector_orgs = 1;
+    p->peers_degree = 0;
+    p->org_staff = 50;
+    p->culture_dimensions = 30;
+    p->culture_socialisation = p1;
+    p->culture_code_learning = 0.5;
+    p->staff_turnover = p3;
+    p->sector_turbulence = p4;
+    p->org_feedback = 1.0;
+    p->voice_initial = 1.0;
+    p->voice_adapt = 0.0;
+    p->voice_responsiveness = 0.0;
+    p->voice_acted_gain = 0.0;
+    p->init_code_correct = 0.0;
+    p->init_code_wrong = 0.0;
+    p->init_staff_socialised = 0.0;
+    p->staff_entrant_knowledge = 0.0;
+    p->staff_induction = 0;
+    p->leader_turnover = 0.0;
+    p->leader_blame_propensity = 0.0;
+}
+
+void patterns_code_knowledge(const struct params *p, int reps, double *out)
+{
+    for (int m = 0; m <= p->run_months; m++)
+        out[m] = 0.0;
+    for (int rep = 0; rep < reps; rep++) {
+        world *w = world_alloc(p, rng_rep_seed(2024, (uint64_t)rep));
+        out[0] += world_obs(w, 0)->code_knowledge / reps;
+        for (int m = 1; m <= p->run_months; m++) {
+            world_step(w);
+            out[m] += world_obs(w, 0)->code_knowledge / reps;
+        }
+        world_free(w);
+    }
+}
+
+double patterns_focal_failure_share(const struct params *p, int reps, unsigned long seed_base)
+{
+    int failed = 0;
+    for (int rep = 0; rep < reps; rep++) {
+        world *w = world_alloc(p, rng_rep_seed(seed_base, (uint64_t)rep));
+        for (int m = 0; m < p->run_months; m++)
+            world_step(w);
+        failed += world_history(w, 0)->month_failed >= 0;
+        world_free(w);
+    }
+    return (double)failed / reps;
+}
+
+struct failure_stats patterns_failures(const struct params *p, int reps, unsigned long seed_base)
+{
+    struct failure_stats fs = { 0 };
+    size_t orgs = (size_t)p->sector_orgs, months = (size_t)p->run_months + 1;
+    float *ins = malloc(orgs * months * sizeof *ins);
+    double others = 0.0, before = 0.0;
+    int positive = 0, counted = 0;
+    for (int rep = 0; rep < reps; rep++) {
+        world *w = world_alloc(p, rng_rep_seed(seed_base, (uint64_t)rep));
+        for (size_t m = 0; m < months; m++) {
+            if (m > 0)
+                world_step(w);
+            for (size_t i = 0; i < orgs; i++)
+                ins[i * months + m] = (float)world_obs(w, i)->insularity;
+        }
+        for (size_t i = 0; i < orgs; i++) {
+            const struct org_history *h = world_history(w, i);
+            if (h->month_failed < 0)
+                continue;
+            fs.failures++;
+            fs.mean_gap += h->gap_at_failure;
+            positive += h->gap_at_failure > 0.0;
+            if (h->month_failed < 12)
+                continue;
+            size_t m = (size_t)h->month_failed - 12;
+            before += ins[i * months + m];
+            for (size_t j = 0; j < orgs; j++)
+                others += ins[j * months + m] / (double)orgs;
+            counted++;
+        }
+        world_free(w);
+    }
+    free(ins);
+    if (fs.failures) {
+        fs.mean_gap /= fs.failures;
+        fs.share_positive = (double)positive / fs.failures;
+    }
+    if (counted) {
+        fs.insularity_before = before / counted;
+        fs.insularity_others = others / counted;
+    }
+    return fs;
+}

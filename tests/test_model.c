@@ -1,0 +1,409 @@
+/* Each submodel of the core on its own: invariants that must hold exactly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "support.h"
+#include "rng.h"
+#include "world.h"
+#include "world_impl.h"
+
+static struct params small(void)
+{
+    struct params p;
+    params_default(&p);
+    p.sector_orgs = 6;
+    p.peers_degree = 2;
+    p.org_staff = 40;
+    p.run_months = 24;
+    return p;
+}
+
+static world *make(const struct params *p, uint64_t seed)
+{
+    world *w = world_alloc(p, seed);
+    assert_non_null(w);
+    return w;
+}
+
+static void socialisation_rate_zero_changes_no_belief(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_socialisation = 0.0;
+    world *w = make(&p, 11);
+    struct org *o = &w->orgs[1];
+    size_t n = o->n;
+    uint64_t *k0 = malloc(n * sizeof *k0), *v0 = malloc(n * sizeof *v0);
+    memcpy(k0, o->known, n * sizeof *k0);
+    memcpy(v0, o->value, n * sizeof *v0);
+    for (int month = 0; month < 50; month++)
+        culture_step_org(o, &p);
+    assert_memory_equal(k0, o->known, n * sizeof *k0);
+    assert_memory_equal(v0, o->value, n * sizeof *v0);
+    free(k0);
+    free(v0);
+    world_free(w);
+}
+
+static void socialisation_moves_members_to_the_code(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_socialisation = 1.0;
+    p.culture_code_learning = 0.0;
+    world *w = make(&p, 12);
+    struct org *o = &w->orgs[2];
+    culture_step_org(o, &p);
+    for (uint32_t i = 0; i < o->n; i++)
+        assert_int_equal(belief_match(o->known[i], o->value[i], o->code), __builtin_popcountll(o->code.known));
+    world_free(w);
+}
+
+static void no_voice_means_no_code_learning(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_code_learning = 1.0;
+    p.culture_socialisation = 0.0;
+    world *w = make(&p, 13);
+    struct org *o = &w->orgs[0];
+    o->code.known = o->code.value = 0;   /* a blank code: every member is "better" */
+    o->bench = w->standard;
+    for (uint32_t i = 0; i < o->n; i++)
+        o->voice[i] = 0.0f;
+    for (int month = 0; month < 50; month++) {
+        culture_step_org(o, &p);
+        assert_int_equal(o->acted_on, 0);
+    }
+    assert_int_equal(o->code.known, 0);
+
+    for (uint32_t i = 0; i < o->n; i++)  /* the positive control: give them voice */
+        o->voice[i] = 1.0f;
+    culture_step_org(o, &p);
+    assert_true(o->acted_on > 0);
+    assert_true(o->code.known != 0);
+    world_free(w);
+}
+
+static void code_follows_the_better_members_majority(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_code_learning = 1.0;
+    p.culture_socialisation = 0.0;
+    p.culture_dimensions = 4;
+    world *w = make(&p, 14);
+    struct org *o = &w->orgs[0];
+    o->bench = (struct belief){ 0xF, 0xF };  /* good practice: +1 everywhere */
+    o->code = (struct belief){ 0xF, 0x0 };   /* the code: -1 everywhere */
+    for (uint32_t i = 0; i < o->n; i++) {
+        o->voice[i] = 1.0f;
+        /* Half the members are better on dimension 0 only; the rest match the code. */
+        o->known[i] = 0xF;
+        o->value[i] = i % 2 ? 0x1 : 0x0;
+    }
+    culture_step_org(o, &p);
+    assert_int_equal(o->code.value, 0x1);   /* p2 = 1 and a clear majority: it flips */
+    assert_int_equal(o->acted_on, 1);
+    world_free(w);
+}
+
+static void ties_decay_at_the_configured_rate_without_renewal(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.peers_renewal = 0.0;
+    p.peers_decay = 0.07;
+    world *w = make(&p, 15);
+    struct org *o = &w->orgs[3];
+    assert_true(o->tie_count > 0);
+    double *s0 = malloc(o->tie_count * sizeof *s0);
+    for (uint32_t t = 0; t < o->tie_count; t++)
+        s0[t] = w->tie_strength[o->tie_first + t];
+    for (int month = 0; month < 30; month++)
+        peers_ties_org(w, o);
+    for (uint32_t t = 0; t < o->tie_count; t++)
+        assert_close(w->tie_strength[o->tie_first + t], s0[t] * pow(1.0 - 0.07, 30), 1e-12);
+    free(s0);
+    world_free(w);
+}
+
+static void pressure_cuts_tie_renewal(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.org_defensiveness = 1.0;
+    world *w = make(&p, 16);
+    struct org *calm = &w->orgs[1], *pressed = &w->orgs[2];
+    calm->outward = pressed->outward = 1.0;
+    calm->pressure = 0.0;
+    pressed->pressure = 1.0;
+    for (int month = 0; month < 100; month++) {
+        peers_ties_org(w, calm);
+        peers_ties_org(w, pressed);
+    }
+    assert_true(peers_insularity(w, calm) < 0.5);
+    assert_true(peers_insularity(w, pressed) > 0.95);
+    world_free(w);
+}
+
+static void staff_counts_are_conserved_under_turnover(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.staff_turnover = 0.3;
+    p.staff_pressure_turnover = 0.0;
+    world *w = make(&p, 17);
+    size_t staff = world_staff(w);
+    uint32_t n[16];
+    for (size_t i = 0; i < w->n_orgs; i++)
+        n[i] = w->orgs[i].n;
+    unsigned long leavers = 0;
+    for (int month = 0; month < 24; month++) {
+        world_step(w);
+        for (size_t i = 0; i < w->n_orgs; i++) {
+            assert_int_equal(w->orgs[i].n, n[i]);
+            assert_true(w->orgs[i].leavers <= n[i]);
+            leavers += w->orgs[i].leavers;
+        }
+    }
+    assert_int_equal(world_staff(w), staff);
+    /* 24 months at 30% of 240 staff: 1728 leavers expected, sd about 35. */
+    assert_in_range(leavers, 1550, 1900);
+    world_free(w);
+}
+
+static void hires_start_with_no_tenure(void **state)
+{
+    (void)state;
+    struct params p = small();
+    world *w = make(&p, 18);
+    struct org *o = &w->orgs[0];
+    o->tenure[5] = 77;
+    workforce_hire(w, o, 5);
+    assert_int_equal(o->tenure[5], 0);
+    assert_int_equal(o->contract[5], CONTRACT_PERMANENT);
+    assert_int_equal(o->value[5] & ~o->known[5], 0);
+    world_free(w);
+}
+
+static void feedback_one_makes_the_benchmark_the_standard(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.org_feedback = 1.0;
+    world *w = make(&p, 19);
+    peers_step(w);
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        assert_int_equal(w->orgs[i].bench.known, w->standard.known);
+        assert_int_equal(w->orgs[i].bench.value, w->standard.value);
+    }
+    world_free(w);
+}
+
+static void isolated_benchmark_stays_put(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.org_feedback = 0.0;
+    p.peers_learning = 0.0;
+    p.sector_turbulence = 0.5;
+    world *w = make(&p, 20);
+    struct belief b = w->orgs[4].bench;
+    for (int month = 0; month < 12; month++)
+        world_step(w);
+    assert_int_equal(w->orgs[4].bench.known, b.known);
+    assert_int_equal(w->orgs[4].bench.value, b.value);
+    world_free(w);
+}
+
+static void perceived_equals_true_when_the_code_is_the_standard(void **state)
+{
+    (void)state;
+    struct params p = small();
+    world *w = make(&p, 21);
+    struct org *o = &w->orgs[1];
+    o->code = w->standard;
+    observe_org(w, o);
+    assert_close(o->obs.perceived, o->obs.quality, 1e-12);
+    o->code.value = ~w->standard.value & w->dim_mask;  /* the code is wrong everywhere */
+    observe_org(w, o);
+    assert_true(o->obs.perceived + o->obs.quality <= 1.0 + 1e-12);
+    world_free(w);
+}
+
+static void ratings_follow_thresholds(void **state)
+{
+    (void)state;
+    struct params p = small();
+    assert_int_equal(regulator_rate(&p, 0.95), RATING_OUTSTANDING);
+    assert_int_equal(regulator_rate(&p, p.regulator_good), RATING_GOOD);
+    assert_int_equal(regulator_rate(&p, p.regulator_good - 1e-9), RATING_RI);
+    assert_int_equal(regulator_rate(&p, p.regulator_inadequate - 1e-9), RATING_INADEQUATE);
+}
+
+static void inspection_without_noise_sees_quality_plus_concealment(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.regulator_noise = 0.0;
+    p.regulator_concealment = 0.5;
+    world *w = make(&p, 22);
+    struct org *o = &w->orgs[0];
+    o->obs.quality = 0.5;
+    o->obs.perceived = 0.9;
+    o->obs.voice = 0.2;
+    regulator_inspect(o, &p, 10);
+    assert_close(o->obs.measured, 0.5 + 0.5 * 0.8 * 0.4, 1e-12);
+    assert_int_equal(o->obs.rating, RATING_RI);
+    o->obs.voice = 1.0;  /* full voice hides nothing */
+    regulator_inspect(o, &p, 20);
+    assert_close(o->obs.measured, 0.5, 1e-12);
+    assert_int_equal(o->obs.rating, RATING_INADEQUATE);
+    assert_int_equal(o->hist.month_failed, 20);
+    assert_close(o->pressure, 1.0, 0.0);
+    world_free(w);
+}
+
+static void blame_lowers_every_voice(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.voice_blame_shock = 0.5;
+    p.voice_adapt = 0.0;
+    world *w = make(&p, 23);
+    struct org *o = &w->orgs[0];
+    o->blame_pending = 1;
+    double before = o->safety;
+    voice_step_org(o, &p, w->team_sum, w->team_n);
+    for (uint32_t i = 0; i < o->n; i++)
+        assert_close(o->voice[i], 0.5 * p.voice_initial, 1e-6);
+    assert_true(o->safety < before);
+    assert_int_equal(o->blame_pending, 0);
+    world_free(w);
+}
+
+static void leader_change_loses_memory(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.leader_memory_loss = 1.0;
+    world *w = make(&p, 24);
+    struct org *o = &w->orgs[0];
+    assert_true(o->code.known != 0);
+    leadership_change(o, &p, w->dim_mask);
+    assert_int_equal(o->code.known, 0);
+    assert_int_equal(o->code.value, 0);
+    world_free(w);
+}
+
+static void same_seed_same_world_different_seed_different(void **state)
+{
+    (void)state;
+    struct params p = small();
+    world *a = make(&p, 99), *b = make(&p, 99), *c = make(&p, 100);
+    for (int month = 0; month < 36; month++) {
+        world_step(a);
+        world_step(b);
+        world_step(c);
+    }
+    int differ = 0;
+    for (size_t i = 0; i < a->n_orgs; i++) {
+        assert_memory_equal(&a->orgs[i].obs, &b->orgs[i].obs, offsetof(struct org_obs, measured));
+        differ |= a->orgs[i].obs.quality != c->orgs[i].obs.quality;
+    }
+    assert_memory_equal(a->known, b->known, a->n_staff * sizeof *a->known);
+    assert_true(differ);
+    world_free(a);
+    world_free(b);
+    world_free(c);
+}
+
+static void streams_are_independent(void **state)
+{
+    (void)state;
+    /* More turnover means more hiring draws, but the standard's drift and the
+     * regulator's noise come from streams of their own and must not move. */
+    struct params p = small(), q = small();
+    q.staff_turnover = 0.2;
+    world *a = make(&p, 7), *b = make(&p, 7);
+    world_free(b);
+    b = make(&q, 7);
+    for (int month = 0; month < 60; month++) {
+        world_step(a);
+        world_step(b);
+        assert_int_equal(a->standard.value, b->standard.value);
+    }
+    world_free(a);
+    world_free(b);
+}
+
+static void distinct_streams_get_distinct_seeds(void **state)
+{
+    (void)state;
+    uint64_t rep = rng_rep_seed(1, 0);
+    assert_true(rng_rep_seed(1, 0) != rng_rep_seed(1, 1));
+    assert_true(rng_rep_seed(1, 0) != rng_rep_seed(2, 0));
+    for (int s = 0; s < RNG_STREAMS; s++)
+        for (int t = s + 1; t < RNG_STREAMS; t++)
+            assert_true(rng_stream_seed(rep, (enum rng_stream)s, 3) != rng_stream_seed(rep, (enum rng_stream)t, 3));
+    assert_true(rng_stream_seed(rep, RNG_CULTURE, 0) != rng_stream_seed(rep, RNG_CULTURE, 1));
+    assert_true(rng_stream_seed(rep, RNG_CULTURE, 0) != 0);
+}
+
+static void network_is_symmetric_with_the_configured_degree(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.sector_orgs = 200;
+    p.peers_degree = 6;
+    p.peers_rewire = 0.0;
+    world *w = make(&p, 25);
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        const struct org *o = &w->orgs[i];
+        assert_int_equal(o->tie_count, 6);
+        for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++) {
+            const struct org *peer = &w->orgs[w->tie_peer[t]];
+            int back = 0;
+            for (uint32_t u = peer->tie_first; u < peer->tie_first + peer->tie_count; u++)
+                back |= w->tie_peer[u] == i;
+            assert_true(back);
+            assert_true(w->tie_peer[t] != i);
+        }
+    }
+    world_free(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(socialisation_rate_zero_changes_no_belief),
+        cmocka_unit_test(socialisation_moves_members_to_the_code),
+        cmocka_unit_test(no_voice_means_no_code_learning),
+        cmocka_unit_test(code_follows_the_better_members_majority),
+        cmocka_unit_test(ties_decay_at_the_configured_rate_without_renewal),
+        cmocka_unit_test(pressure_cuts_tie_renewal),
+        cmocka_unit_test(staff_counts_are_conserved_under_turnover),
+        cmocka_unit_test(hires_start_with_no_tenure),
+        cmocka_unit_test(feedback_one_makes_the_benchmark_the_standard),
+        cmocka_unit_test(isolated_benchmark_stays_put),
+        cmocka_unit_test(perceived_equals_true_when_the_code_is_the_standard),
+        cmocka_unit_test(ratings_follow_thresholds),
+        cmocka_unit_test(inspection_without_noise_sees_quality_plus_concealment),
+        cmocka_unit_test(blame_lowers_every_voice),
+        cmocka_unit_test(leader_change_loses_memory),
+        cmocka_unit_test(same_seed_same_world_different_seed_different),
+        cmocka_unit_test(streams_are_independent),
+        cmocka_unit_test(distinct_streams_get_distinct_seeds),
+        cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
+    };
+    return cmocka_run_group_tests_name("model submodels", tests, NULL, NULL);
+}
