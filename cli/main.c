@@ -108,6 +108,12 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
         usage_error("option %s needs a value", name);
         return NULL;
     }
+    /* In "--reps --out x" the value was forgotten; taking "--out" as it would
+     * turn x into the scenario and report a puzzling missing file. */
+    if (strncmp(argv[*i + 1], "--", 2) == 0) {
+        usage_error("option %s needs a value, found option '%s'", name, argv[*i + 1]);
+        return NULL;
+    }
     return argv[++*i];
 }
 
@@ -132,6 +138,9 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             if (option_is(a, "--out"))
                 out = v;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (strcmp(a, "--quiet") == 0) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BASE_DEPTH_MAX 8
 
@@ -31,8 +32,11 @@ static const char *expected(const struct param_def *def, char *buf, size_t len)
 {
     switch (def->type) {
     case PARAM_INT:
-    case PARAM_INT64:
         snprintf(buf, len, "a whole number from %.17g to %.17g", def->min, def->max);
+        break;
+    case PARAM_INT64:
+        /* %g would print the seed's bound as 4.6116860184273879e+18. */
+        snprintf(buf, len, "a whole number from %lld to %lld", (long long)def->min, (long long)def->max);
         break;
     case PARAM_REAL:
         snprintf(buf, len, "a number from %g to %g", def->min, def->max);
@@ -64,8 +68,60 @@ static const char *type_found(int type)
     }
 }
 
+/* Where the setting holds a value short enough to quote, show it: "found text"
+ * alone leaves the user hunting for which value was meant. */
+static const char *found_setting(const config_setting_t *st, char *buf, size_t len)
+{
+    int type = config_setting_type(st);
+    switch (type) {
+    case CONFIG_TYPE_STRING: {
+        const char *v = config_setting_get_string(st);
+        snprintf(buf, len, "text \"%.60s%s\"", v, strlen(v) > 60 ? "..." : "");
+        break;
+    }
+    case CONFIG_TYPE_BOOL:
+        snprintf(buf, len, "%s (a true/false value)", config_setting_get_bool(st) ? "true" : "false");
+        break;
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        snprintf(buf, len, "%lld (a whole number)", config_setting_get_int64(st));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        snprintf(buf, len, "%g (a fractional number)", config_setting_get_float(st));
+        break;
+    default:
+        snprintf(buf, len, "%s", type_found(type));
+        break;
+    }
+    return buf;
+}
+
+/* A double holds whole numbers exactly only up to 2^53, so a 64-bit parameter
+ * (the seed) is compared with its bounds as an integer. */
+static int int64_in_range(const struct param_def *def, long long v)
+{
+    return v >= (long long)def->min && v <= (long long)def->max;
+}
+
+/* The first parameter inside group path ("sector" -> "sector.orgs"), or NULL:
+ * `sector = 30;` is a likelier slip than a misspelt name. */
+static const char *group_member(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < params_count; i++)
+        if (strncmp(params_table[i].path, path, n) == 0 && params_table[i].path[n] == '.')
+            return params_table[i].path;
+    return NULL;
+}
+
 static int unknown(struct diag *d, const char *where, const char *path)
 {
+    const char *member = group_member(path);
+    if (member)
+        return diag_fail(d, EXIT_INPUT,
+                         "%s: '%s' is a group of parameters, not one; expected one of its parameters, such as '%s' "
+                         "('turnaround params' lists all)",
+                         where, path, member);
     const char *near = params_nearest(path);
     if (near)
         return diag_fail(d, EXIT_INPUT, "%s: unknown parameter '%s'; did you mean '%s'? ('turnaround params' lists all)",
@@ -108,12 +164,15 @@ static int apply_leaf(struct settings *s, const config_setting_t *st, const char
     if (def->type == PARAM_STRING) {
         if (type != CONFIG_TYPE_STRING)
             return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path,
-                             expected(def, buf, sizeof buf), type_found(type));
+                             expected(def, buf, sizeof buf), found_setting(st, found, sizeof found));
         return set_string(s, def, config_setting_get_string(st), where, d);
     }
     if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
         long long v = config_setting_get_int64(st);
         snprintf(found, sizeof found, "%lld", v);
+        if (def->type == PARAM_INT64 && !int64_in_range(def, v))
+            return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path,
+                             expected(def, buf, sizeof buf), found);
         if (set_number(s, def, (double)v, found, where, d))
             return -1;
         if (def->type == PARAM_INT64)
@@ -129,7 +188,7 @@ static int apply_leaf(struct settings *s, const config_setting_t *st, const char
         return set_number(s, def, v, found, where, d);
     }
     return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path, expected(def, buf, sizeof buf),
-                     type_found(type));
+                     found_setting(st, found, sizeof found));
 }
 
 static int apply_group(struct settings *s, const config_setting_t *group, const char *prefix, const char *file,
@@ -156,6 +215,11 @@ static int apply_group(struct settings *s, const config_setting_t *group, const 
 
 static int load(struct settings *s, const char *path, int depth, struct diag *d)
 {
+    /* fopen succeeds on a folder, and libconfig then reports only "file I/O
+     * error" at line 0, so name the mistake here. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': expected a .cfg file, found a folder", path);
     FILE *f = fopen(path, "r");
     if (!f)
         return diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': %s", path, strerror(errno));
@@ -174,9 +238,16 @@ static int load(struct settings *s, const char *path, int depth, struct diag *d)
         snprintf(dir, sizeof dir, "./");
     config_set_include_dir(&cfg, dir);
     if (!config_read_file(&cfg, path)) {
-        const char *file = config_error_file(&cfg);
-        diag_fail(d, EXIT_INPUT, "%s:%d: syntax error: %s", file ? file : path, config_error_line(&cfg),
-                  config_error_text(&cfg));
+        const char *file = config_error_file(&cfg), *text = config_error_text(&cfg);
+        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+            diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': %s", file ? file : path, text);
+        else if (strcmp(text, "syntax error") == 0)
+            /* libconfig says no more than this, so say what it wanted. */
+            diag_fail(d, EXIT_INPUT,
+                      "%s:%d: syntax error: expected settings written name = value; and groups name = { ... };",
+                      file ? file : path, config_error_line(&cfg));
+        else
+            diag_fail(d, EXIT_INPUT, "%s:%d: syntax error: %s", file ? file : path, config_error_line(&cfg), text);
         config_destroy(&cfg);
         return -1;
     }
@@ -186,8 +257,9 @@ static int load(struct settings *s, const char *path, int depth, struct diag *d)
     const config_setting_t *base = config_setting_get_member(root, "base");
     if (base) {
         if (config_setting_type(base) != CONFIG_TYPE_STRING) {
+            char found[160];
             rc = diag_fail(d, EXIT_INPUT, "%s:%u: base: expected the path of a configuration in double quotes, found %s",
-                           path, config_setting_source_line(base), type_found(config_setting_type(base)));
+                           path, config_setting_source_line(base), found_setting(base, found, sizeof found));
         } else {
             const char *b = config_setting_get_string(base);
             char full[1100];
@@ -234,7 +306,7 @@ int settings_assign(struct settings *s, const char *assignment, struct diag *d)
     if (!def)
         return unknown(d, where, path);
     if (def->type == PARAM_STRING)
-        return set_string(s, def, text, "--set", d);
+        return set_string(s, def, text, where, d);
 
     char *end;
     errno = 0;
@@ -243,8 +315,9 @@ int settings_assign(struct settings *s, const char *assignment, struct diag *d)
         return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found '%s'", where, path,
                          expected(def, buf, sizeof buf), text);
     if (def->type != PARAM_REAL) {
+        errno = 0;
         long long iv = strtoll(text, &end, 10);
-        if (*end != '\0')
+        if (*end != '\0' || errno == ERANGE || (def->type == PARAM_INT64 && !int64_in_range(def, iv)))
             return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found '%s'", where, path,
                              expected(def, buf, sizeof buf), text);
         v = (double)iv;
@@ -255,7 +328,6 @@ int settings_assign(struct settings *s, const char *assignment, struct diag *d)
         return -1;
     if (def->type == PARAM_INT64)
         *params_int64(&s->p, def) = strtoll(text, NULL, 10);
-    snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "--set");
     return 0;
 }
 

@@ -1,0 +1,745 @@
+/* test_cli: the command line end to end, as a new user would call it.
+ *
+ * Every case runs the real binary (TURNAROUND_BIN) from the source root with a
+ * small sector, and writes only into its own temporary folder, which the
+ * teardown removes. Error cases check the exit status, that stderr says where
+ * (file, line, key), what was expected and what was found, and that no results
+ * folder, nor the hidden partial folder beside it, was left behind. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "params.h"
+#include "support.h"
+
+/* Small enough that a run takes milliseconds, even under the sanitizers. */
+#define SMALL "--reps 2 --set run.months=24 --set sector.orgs=8"
+
+static const char *const csv_files[] = {
+    "trajectories.csv", "summary.csv", "means.csv", "replications.csv", "failures.csv",
+};
+#define CSV_COUNT (sizeof csv_files / sizeof csv_files[0])
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    char *tmp = support_tmpdir();
+    if (!tmp)
+        return -1;
+    *state = tmp;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    support_rmtree(*state);
+    free(*state);
+    return 0;
+}
+
+/* Run the binary under test with args (printf-style). */
+static void turnaround(struct cmd_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void turnaround(struct cmd_result *r, const char *fmt, ...)
+{
+    char args[6000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    support_run(r, "'%s' %s", support_bin(), args);
+    assert_non_null(r->out);
+    assert_non_null(r->err);
+}
+
+/* Fail with the whole text shown, so a changed message is easy to diagnose. */
+#define assert_has(text, needle)                                                                               \
+    do {                                                                                                       \
+        if (!strstr((text), (needle)))                                                                         \
+            fail_msg("expected to find [%s] in:\n%s", (needle), (text));                                       \
+    } while (0)
+
+#define assert_status(r, want)                                                                                 \
+    do {                                                                                                       \
+        if ((r)->status != (want))                                                                             \
+            fail_msg("exit status %d, expected %d; stderr:\n%s", (r)->status, (want), (r)->err);               \
+    } while (0)
+
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char *p = path_in(dir, name);
+    struct stat st;
+    int yes = stat(p, &st) == 0;
+    free(p);
+    return yes;
+}
+
+/* No hidden entry in dir: the partial results are written to .NAME.partial-PID
+ * beside the destination (and a replaced folder is moved aside under a name
+ * built from that). The inputs the tests write never start with a dot. */
+static void assert_no_hidden(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    const struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (e->d_name[0] == '.') {
+            char name[300];
+            snprintf(name, sizeof name, "%s", e->d_name);
+            closedir(d);
+            fail_msg("hidden entry '%s' was left behind in %s", name, dir);
+        }
+    }
+    closedir(d);
+}
+
+/* Neither the results folder `name` nor a partial one beside it. */
+static void assert_no_results(const char *dir, const char *name)
+{
+    if (exists(dir, name))
+        fail_msg("results folder '%s/%s' was left behind", dir, name);
+    assert_no_hidden(dir);
+}
+
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char *p = path_in(dir, name);
+    assert_int_equal(support_write_file(p, text), 0);
+    free(p);
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char *p = path_in(dir, name);
+    char *text = support_read_file(p, NULL);
+    if (!text)
+        fail_msg("cannot read %s", p);
+    free(p);
+    return text;
+}
+
+static void assert_same_file(const char *a, const char *b, const char *name)
+{
+    char *pa = path_in(a, name), *pb = path_in(b, name);
+    if (!support_files_equal(pa, pb))
+        fail_msg("%s and %s differ", pa, pb);
+    free(pa);
+    free(pb);
+}
+
+/* An error case: a scenario with text, run into tmp/out; the status and
+ * message checks are the caller's. */
+static void run_scenario_text(struct cmd_result *r, const char *tmp, const char *text)
+{
+    write_in(tmp, "scenario.cfg", text);
+    turnaround(r, "run '%s/scenario.cfg' " SMALL " --out '%s/out'", tmp, tmp);
+}
+
+/* ---- bad input ---------------------------------------------------------- */
+
+static void missing_scenario_file(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run '%s/nosuch.cfg' " SMALL " --out '%s/out'", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "nosuch.cfg");
+    assert_has(r.err, "cannot read configuration");
+    assert_has(r.err, "No such file");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void scenario_is_a_folder(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run configs " SMALL " --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "'configs'");
+    assert_has(r.err, "expected a .cfg file, found a folder");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void syntax_error_reports_line(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "run = {\n  months = 12;\n  reps = ;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:3:");
+    assert_has(r.err, "syntax error");
+    assert_has(r.err, "expected");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void unknown_key_suggests_nearest(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "# a typo\nsector = {\n  turbulance = 0.02;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:3:");
+    assert_has(r.err, "unknown parameter 'sector.turbulance'");
+    assert_has(r.err, "did you mean 'sector.turbulence'?");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void group_given_a_value(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "sector = 30;\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:1:");
+    assert_has(r.err, "'sector' is a group");
+    assert_has(r.err, "sector.orgs");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void string_where_number_expected(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "sector = {\n  orgs = \"many\";\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "sector.orgs");
+    assert_has(r.err, "expected a whole number from 1 to 1000000");
+    assert_has(r.err, "found text \"many\"");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void fraction_where_integer_expected(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    /* libconfig would silently truncate 1.5 to 1 if asked for an integer. */
+    run_scenario_text(&r, tmp, "run = {\n  months = 1.5;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "run.months");
+    assert_has(r.err, "expected a whole number");
+    assert_has(r.err, "found 1.5");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void integer_out_of_range(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    write_in(tmp, "scenario.cfg", "sector = {\n  orgs = 0;\n};\n");
+    /* No --set sector.orgs here, or it would hide the file's value. */
+    turnaround(&r, "run '%s/scenario.cfg' --reps 2 --set run.months=24 --out '%s/out'", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "sector.orgs");
+    assert_has(r.err, "expected a whole number from 1 to 1000000");
+    assert_has(r.err, "found 0");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void real_out_of_range(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "culture = {\n  dimensions = 20;\n  socialisation = 1.5;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:3:");
+    assert_has(r.err, "culture.socialisation");
+    assert_has(r.err, "expected a number from 0 to 1");
+    assert_has(r.err, "found 1.5");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void missing_base_file(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "# derived\nbase = \"missing-base.cfg\";\nrun = { months = 12; };\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "base");
+    assert_has(r.err, "missing-base.cfg");
+    /* Resolved against the scenario's folder, not the working directory. */
+    char *want = path_in(tmp, "missing-base.cfg");
+    assert_has(r.err, want);
+    free(want);
+    assert_has(r.err, "No such file");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void set_unknown_key(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set sector.turbulance=0.1 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set sector.turbulance=0.1");
+    assert_has(r.err, "unknown parameter 'sector.turbulance'");
+    assert_has(r.err, "did you mean 'sector.turbulence'?");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void set_not_a_number(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set peers.decay=fast --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set peers.decay=fast");
+    assert_has(r.err, "peers.decay");
+    assert_has(r.err, "expected a number from 0 to 1");
+    assert_has(r.err, "found 'fast'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void set_fraction_for_integer(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set run.months=1.5 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "run.months");
+    assert_has(r.err, "expected a whole number");
+    assert_has(r.err, "found '1.5'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void set_without_equals(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set sector.orgs --out '%s/out'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "--set expects path=value");
+    assert_has(r.err, "found 'sector.orgs'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void seed_above_range(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    /* Rounds to the bound as a double, so only an integer comparison catches it. */
+    turnaround(&r, "run " SMALL " --seed 4611686018427387905 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "run.seed");
+    assert_has(r.err, "expected a whole number from 0 to 4611686018427387904");
+    assert_has(r.err, "found '4611686018427387905'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void option_missing_value(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run --set run.months=24 --set sector.orgs=8 --reps --out '%s/out'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "option --reps needs a value");
+    assert_has(r.err, "found option '--out'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+
+    turnaround(&r, "run " SMALL " --out");
+    assert_status(&r, 2);
+    assert_has(r.err, "option --out needs a value");
+    support_result_free(&r);
+}
+
+static void unknown_option(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --bogus --out '%s/out'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "unknown option '--bogus'");
+    assert_has(r.err, "turnaround --help");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void two_scenarios(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run configs/default.cfg other.cfg " SMALL " --out '%s/out'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "more than one scenario");
+    assert_has(r.err, "other.cfg");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void unknown_command(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "frobnicate");
+    assert_status(&r, 2);
+    assert_has(r.err, "unknown command 'frobnicate'");
+    assert_has(r.err, "turnaround --help");
+    assert_string_equal(r.out, "");
+    support_result_free(&r);
+}
+
+static void no_command(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "%s", "");
+    assert_status(&r, 2);
+    assert_has(r.err, "usage: turnaround");
+    support_result_free(&r);
+}
+
+static void existing_output_without_force(void **state)
+{
+    const char *tmp = *state;
+    char *out = path_in(tmp, "out");
+    assert_int_equal(mkdir(out, 0777), 0);
+    write_in(out, "mine.txt", "keep me\n");
+
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --out '%s'", out);
+    assert_status(&r, 1);
+    assert_has(r.err, out);
+    assert_has(r.err, "already exists");
+    assert_has(r.err, "--force");
+    support_result_free(&r);
+
+    char *kept = read_in(out, "mine.txt");
+    assert_string_equal(kept, "keep me\n");
+    free(kept);
+    assert_false(exists(out, "trajectories.csv"));
+    assert_false(exists(out, "config.cfg"));
+    assert_no_hidden(tmp);
+    assert_no_hidden(out);
+    free(out);
+}
+
+static void cross_parameter_on_command_line(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set peers.degree=3 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set");
+    assert_has(r.err, "peers.degree must be even");
+    assert_has(r.err, "found 3");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void cross_parameter_in_file(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "peers = {\n  rewire = 0.2;\n  degree = 5;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:3:");
+    assert_has(r.err, "peers.degree must be even");
+    assert_has(r.err, "found 5");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+/* A small run into tmp/name that must succeed. */
+static void run_ok(const char *tmp, const char *name, const char *extra)
+{
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " %s --quiet --out '%s/%s'", extra, tmp, name);
+    assert_status(&r, 0);
+    assert_true(exists(tmp, name));
+    support_result_free(&r);
+}
+
+static void same_seed_same_bytes(void **state)
+{
+    const char *tmp = *state;
+    run_ok(tmp, "a", "--seed 7");
+    run_ok(tmp, "b", "--seed 7");
+    char *a = path_in(tmp, "a"), *b = path_in(tmp, "b");
+    for (size_t i = 0; i < CSV_COUNT; i++)
+        assert_same_file(a, b, csv_files[i]);
+    assert_same_file(a, b, "config.cfg");
+    free(a);
+    free(b);
+}
+
+static void different_seed_different_trajectories(void **state)
+{
+    const char *tmp = *state;
+    run_ok(tmp, "a", "--seed 7");
+    run_ok(tmp, "b", "--seed 8");
+    char *a = path_in(tmp, "a/trajectories.csv"), *b = path_in(tmp, "b/trajectories.csv");
+    assert_false(support_files_equal(a, b));
+    free(a);
+    free(b);
+}
+
+static void config_cfg_reproduces(void **state)
+{
+    const char *tmp = *state;
+    /* A seed above 2^31 is written with libconfig's L suffix; it must read back. */
+    run_ok(tmp, "a", "--seed 12345678901 --set peers.decay=0.07 --set title='Reproduced, \"quoted\"'");
+    struct cmd_result r;
+    turnaround(&r, "run '%s/a/config.cfg' --quiet --out '%s/b'", tmp, tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    char *a = path_in(tmp, "a"), *b = path_in(tmp, "b");
+    for (size_t i = 0; i < CSV_COUNT; i++)
+        assert_same_file(a, b, csv_files[i]);
+    assert_same_file(a, b, "config.cfg");
+    char *cfg = read_in(a, "config.cfg");
+    assert_has(cfg, "seed = 12345678901L;");
+    assert_has(cfg, "decay = 0.07;");
+    assert_has(cfg, "months = 24;");
+    free(cfg);
+    free(a);
+    free(b);
+}
+
+static void force_replaces_existing(void **state)
+{
+    const char *tmp = *state;
+    char *out = path_in(tmp, "out");
+    assert_int_equal(mkdir(out, 0777), 0);
+    write_in(out, "stale.txt", "old\n");
+
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --force --quiet --out '%s'", out);
+    assert_status(&r, 0);
+    support_result_free(&r);
+
+    assert_false(exists(out, "stale.txt"));
+    for (size_t i = 0; i < CSV_COUNT; i++)
+        assert_true(exists(out, csv_files[i]));
+    assert_true(exists(out, "config.cfg"));
+    /* Neither the partial folder nor the moved-aside old one remains. */
+    assert_no_hidden(tmp);
+    assert_no_hidden(out);
+    free(out);
+}
+
+static void csv_headers_and_rows(void **state)
+{
+    const char *tmp = *state;
+    run_ok(tmp, "a", "");
+    char *dir = path_in(tmp, "a");
+
+    char *traj = read_in(dir, "trajectories.csv");
+    const char *want_traj = "rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating";
+    if (strncmp(traj, want_traj, strlen(want_traj)) != 0)
+        fail_msg("trajectories.csv header:\n%.200s", traj);
+    /* One sector row per replication and month, months 0..24. */
+    int sector_rows = 0;
+    for (const char *c = traj; (c = strstr(c, ",sector,")) != NULL; c++)
+        sector_rows++;
+    assert_int_equal(sector_rows, 2 * 25);
+    free(traj);
+
+    char *sum = read_in(dir, "summary.csv");
+    const char *want_sum = "rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure";
+    if (strncmp(sum, want_sum, strlen(want_sum)) != 0)
+        fail_msg("summary.csv header:\n%.200s", sum);
+    free(sum);
+
+    char *reps = read_in(dir, "replications.csv");
+    assert_has(reps, "\n0,");
+    assert_has(reps, "\n1,");
+    free(reps);
+    free(dir);
+}
+
+static void scenario_with_relative_base(void **state)
+{
+    const char *tmp = *state;
+    /* tmp/configs/default.cfg (a copy, with one value changed so we can tell it
+     * was read) and tmp/scenarios/mine.cfg naming it as ../configs/default.cfg.
+     * The run starts in the source root, where ../configs does not exist, so
+     * this also shows base is resolved against the scenario's folder. */
+    char *src = path_in(support_src(), "configs/default.cfg");
+    char *def = support_read_file(src, NULL);
+    assert_non_null(def);
+    free(src);
+    char *at = strstr(def, "decay = 0.04;");
+    assert_non_null(at);
+    memcpy(at, "decay = 0.06;", strlen("decay = 0.06;"));
+    char *configs = path_in(tmp, "configs"), *scenarios = path_in(tmp, "scenarios");
+    assert_int_equal(mkdir(configs, 0777), 0);
+    assert_int_equal(mkdir(scenarios, 0777), 0);
+    write_in(configs, "default.cfg", def);
+    free(def);
+    write_in(scenarios, "mine.cfg",
+             "base = \"../configs/default.cfg\";\n"
+             "title = \"A small sector\";\n"
+             "run = { months = 18; reps = 2; };\n"
+             "sector = { orgs = 9; };\n");
+
+    struct cmd_result r;
+    turnaround(&r, "run '%s/mine.cfg' --out '%s/out'", scenarios, tmp);
+    assert_status(&r, 0);
+    assert_has(r.out, "A small sector: 2 replications of 18 months, 9 organisations");
+    support_result_free(&r);
+
+    char *out = path_in(tmp, "out");
+    char *cfg = read_in(out, "config.cfg");
+    assert_has(cfg, "title = \"A small sector\";");
+    assert_has(cfg, "months = 18;");
+    assert_has(cfg, "orgs = 9;");
+    assert_has(cfg, "decay = 0.06;");        /* from the base */
+    assert_has(cfg, "socialisation = 0.05;"); /* untouched default, through the base */
+    free(cfg);
+    free(out);
+    free(configs);
+    free(scenarios);
+}
+
+static void quiet_prints_nothing(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --quiet --out '%s/out'", tmp);
+    assert_status(&r, 0);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "");
+    assert_true(exists(tmp, "out/trajectories.csv"));
+    support_result_free(&r);
+}
+
+static void run_says_where_results_are(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --out '%s/out'", tmp);
+    assert_status(&r, 0);
+    assert_has(r.out, "2 replications of 24 months, 8 organisations");
+    char *out = path_in(tmp, "out/");
+    assert_has(r.out, out);
+    free(out);
+    support_result_free(&r);
+}
+
+static void params_lists_every_path(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "params");
+    assert_status(&r, 0);
+    assert_has(r.out, "run.months");
+    assert_has(r.out, "culture.socialisation");
+    assert_has(r.out, "peers.decay");
+    /* Every path of the table starts a line of its own. */
+    for (size_t i = 0; i < params_count; i++) {
+        char line[300];
+        snprintf(line, sizeof line, "\n%s ", params_table[i].path);
+        assert_has(r.out, line);
+    }
+    support_result_free(&r);
+
+    turnaround(&r, "params extra");
+    assert_status(&r, 2);
+    assert_has(r.err, "'extra'");
+    support_result_free(&r);
+}
+
+static void help_exits_zero(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "--help");
+    assert_status(&r, 0);
+    assert_has(r.out, "usage: turnaround");
+    assert_has(r.out, "--set PATH=VALUE");
+    assert_string_equal(r.err, "");
+    support_result_free(&r);
+}
+
+static void version_prints_version(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "--version");
+    assert_status(&r, 0);
+    assert_string_equal(r.out, "turnaround " TURNAROUND_VERSION "\n");
+    support_result_free(&r);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(missing_scenario_file),
+        T(scenario_is_a_folder),
+        T(syntax_error_reports_line),
+        T(unknown_key_suggests_nearest),
+        T(group_given_a_value),
+        T(string_where_number_expected),
+        T(fraction_where_integer_expected),
+        T(integer_out_of_range),
+        T(real_out_of_range),
+        T(missing_base_file),
+        T(set_unknown_key),
+        T(set_not_a_number),
+        T(set_fraction_for_integer),
+        T(set_without_equals),
+        T(seed_above_range),
+        T(option_missing_value),
+        T(unknown_option),
+        T(two_scenarios),
+        T(unknown_command),
+        T(no_command),
+        T(existing_output_without_force),
+        T(cross_parameter_on_command_line),
+        T(cross_parameter_in_file),
+        T(same_seed_same_bytes),
+        T(different_seed_different_trajectories),
+        T(config_cfg_reproduces),
+        T(force_replaces_existing),
+        T(csv_headers_and_rows),
+        T(scenario_with_relative_base),
+        T(quiet_prints_nothing),
+        T(run_says_where_results_are),
+        T(params_lists_every_path),
+        T(help_exits_zero),
+        T(version_prints_version),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
