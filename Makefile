@@ -16,7 +16,7 @@ ifeq ($(shell uname -m),x86_64)
 CFLAGS += -mpopcnt
 endif
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -MMD -MP \
-             -DTURNAROUND_VERSION='"$(VERSION)"' -DTURNAROUND_DATADIR='"$(DATADIR)"' \
+             -DTURNAROUND_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 

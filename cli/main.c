@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "params.h"
@@ -78,14 +79,25 @@ static void print_params(void)
     }
 }
 
-/* configs/default.cfg beside the working directory, else the installed copy. */
+/* configs/default.cfg under the working directory, else the copy installed
+ * beside the binary (PREFIX/bin/turnaround -> PREFIX/share/turnaround/...).
+ * Found nowhere, the table's defaults apply: the file agrees with them. */
 static const char *default_config(void)
 {
-    static const char *const candidates[] = { "configs/default.cfg", TURNAROUND_DATADIR "/configs/default.cfg" };
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-        if (results_exists(candidates[i]))
-            return candidates[i];
-    return NULL;
+    static char installed[4200];
+    if (results_exists("configs/default.cfg"))
+        return "configs/default.cfg";
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    snprintf(installed, sizeof installed, "%s/../share/turnaround/configs/default.cfg", exe);
+    return results_exists(installed) ? installed : NULL;
 }
 
 static void scenario_name(const char *path, char *out, size_t len)
