@@ -12,13 +12,18 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
         -Wundef -Wformat=2
 CFLAGS ?= -O2 -g
 # Beliefs are bit sets: use the processor's popcount where the baseline lacks it.
-ifeq ($(shell uname -m),x86_64)
-CFLAGS += -mpopcnt
-endif
-ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -MMD -MP \
+ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-mpopcnt)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(ARCH_FLAGS) $(CFLAGS) -MMD -MP \
              -DTURNAROUND_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+# Short build lines; V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
@@ -47,21 +52,26 @@ deps:
 
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Imodel -Icli -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Imodel -Icli -c $< -o $@
 
 $(BUILD)/libturnaround.a: $(MODEL_OBJ)
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN)/turnaround: $(BUILD)/cli/main.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BIN)/turnaround-bench: $(BUILD)/cli/bench.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/patterns.o $(CLI_OBJ) $(BUILD)/libturnaround.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
 
 # Tests find the binary under test and the source tree through the environment.
 RUN_TEST = TURNAROUND_BIN=$(abspath $(BIN)/turnaround) TURNAROUND_SRC=$(CURDIR)
