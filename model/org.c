@@ -4,19 +4,22 @@
 #include "draw.h"
 #include "world_impl.h"
 
+/* A starting code with exactly round(correct x dims) dimensions matching the
+ * standard and round(wrong x dims) contradicting it, on dimensions chosen at
+ * random; the rest unset. Fixed shares keep a healthy sector's organisations
+ * from starting as failures by the luck of the draw. */
 static struct belief random_code(uint64_t standard, int dims, double correct, double wrong, gsl_rng *r)
 {
+    int order[64];
+    for (int d = 0; d < dims; d++)
+        order[d] = d;
+    gsl_ran_shuffle(r, order, (size_t)dims, sizeof order[0]);
+    int n_correct = (int)lround(correct * dims), n_wrong = (int)lround(wrong * dims);
     struct belief b = { 0, 0 };
-    for (int d = 0; d < dims; d++) {
-        uint64_t bit = 1ULL << d;
-        double u = gsl_rng_uniform(r);
-        if (u < correct) {
-            b.known |= bit;
-            b.value |= standard & bit;
-        } else if (u < correct + wrong) {
-            b.known |= bit;
-            b.value |= ~standard & bit;
-        }
+    for (int k = 0; k < dims && k < n_correct + n_wrong; k++) {
+        uint64_t bit = 1ULL << order[k];
+        b.known |= bit;
+        b.value |= (k < n_correct ? standard : ~standard) & bit;
     }
     return b;
 }

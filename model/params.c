@@ -20,7 +20,7 @@ const struct param_def params_table[] = {
     I("run.reps", run_reps, 10, 1, 1000000, "replications", "number of replications"),
 
     I("sector.orgs", sector_orgs, 30, 1, 1000000, "organisations", "organisations in the sector"),
-    R("sector.turbulence", sector_turbulence, 0.01, 0, 1, "per dimension per month",
+    R("sector.turbulence", sector_turbulence, 0.012, 0, 1, "per dimension per month",
       "chance that the sector's standard of good practice flips on a dimension (March's p4)"),
 
     I("culture.dimensions", culture_dimensions, 30, 1, 64, "dimensions",
@@ -41,7 +41,7 @@ const struct param_def params_table[] = {
       "share of the code that matches the standard at the start"),
     R("init.code_wrong", init_code_wrong, 0.05, 0, 1, "share of dimensions",
       "share of the code that contradicts the standard at the start (the rest is unset)"),
-    R("init.staff_socialised", init_staff_socialised, 0.8, 0, 1, "share of dimensions",
+    R("init.staff_socialised", init_staff_socialised, 0.9, 0, 1, "share of dimensions",
       "share of a starting member's beliefs copied from the code; the rest are random"),
 
     R("staff.turnover", staff_turnover, 0.01, 0, 1, "per month",
@@ -89,7 +89,7 @@ const struct param_def params_table[] = {
     R("peers.strength_spread", peers_strength_spread, 0.3, 0, 1, "strength",
       "half-width of the uniform spread of initial tie strengths"),
     R("peers.decay", peers_decay, 0.04, 0, 1, "per month", "share of a tie's strength lost each month"),
-    R("peers.renewal", peers_renewal, 0.05, 0, 1, "per month",
+    R("peers.renewal", peers_renewal, 0.1, 0, 1, "per month",
       "rate at which outward leadership rebuilds a tie toward full strength"),
     R("peers.learning", peers_learning, 0.08, 0, 10, "per unit strength per month",
       "rate at which ties carry peers' view of good practice, per dimension"),
