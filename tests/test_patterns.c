@@ -15,6 +15,15 @@
 #define MONTHS 240
 #define REPS 24
 
+/* Mean code knowledge month by month in March's special case. */
+static void march(double p1, double p3, double p4, double *k)
+{
+    struct params p;
+    patterns_march(&p, p1, p3, p4);
+    p.run_months = MONTHS;
+    patterns_code_knowledge(&p, REPS, k);
+}
+
 static double mean_over(const double *k, int from, int to)
 {
     double s = 0.0;
@@ -29,14 +38,9 @@ static double mean_over(const double *k, int from, int to)
 static void march_slow_socialisation_learns_more(void **state)
 {
     (void)state;
-    struct params p;
     double slow[MONTHS + 1], fast[MONTHS + 1];
-    patterns_march(&p, 0.1, 0.0, 0.0);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, slow);
-    patterns_march(&p, 0.9, 0.0, 0.0);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, fast);
+    march(0.1, 0.0, 0.0, slow);
+    march(0.9, 0.0, 0.0, fast);
     double a = mean_over(slow, 200, MONTHS), b = mean_over(fast, 200, MONTHS);
     printf("# equilibrium code knowledge: p1=0.1 %.3f, p1=0.9 %.3f\n", a, b);
     assert_true(a - b >= 0.08);
@@ -47,14 +51,9 @@ static void march_slow_socialisation_learns_more(void **state)
 static void march_modest_turnover_helps(void **state)
 {
     (void)state;
-    struct params p;
     double none[MONTHS + 1], some[MONTHS + 1];
-    patterns_march(&p, 0.9, 0.0, 0.0);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, none);
-    patterns_march(&p, 0.9, 0.05, 0.0);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, some);
+    march(0.9, 0.0, 0.0, none);
+    march(0.9, 0.05, 0.0, some);
     double a = mean_over(none, 150, MONTHS), b = mean_over(some, 150, MONTHS);
     printf("# code knowledge at p1=0.9: no turnover %.3f, 5%% turnover %.3f\n", a, b);
     assert_true(b - a >= 0.1);
@@ -65,14 +64,9 @@ static void march_modest_turnover_helps(void **state)
 static void march_turnover_sustains_knowledge_under_turbulence(void **state)
 {
     (void)state;
-    struct params p;
     double none[MONTHS + 1], some[MONTHS + 1];
-    patterns_march(&p, 0.5, 0.0, 0.02);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, none);
-    patterns_march(&p, 0.5, 0.05, 0.02);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, some);
+    march(0.5, 0.0, 0.02, none);
+    march(0.5, 0.05, 0.02, some);
     double peak_none = mean_over(none, 10, 30), late_none = mean_over(none, 180, MONTHS);
     double mid_some = mean_over(some, 60, 100), late_some = mean_over(some, 180, MONTHS);
     printf("# turbulence: no turnover %.3f -> %.3f; 5%% turnover %.3f -> %.3f\n", peak_none, late_none, mid_some,
