@@ -178,11 +178,15 @@ static int cmd_run(int argc, char **argv)
         char assignment[600];
         if (option_is(a, "--reps") || option_is(a, "--seed") || option_is(a, "--set")) {
             const char *v = option_value(argc, argv, &i, a);
-            if (option_is(a, "--set"))
-                snprintf(assignment, sizeof assignment, "%s", v);
-            else
-                snprintf(assignment, sizeof assignment, "run.%s=%s", option_is(a, "--reps") ? "reps" : "seed", v);
-            rc = settings_assign(&s, assignment, &d);
+            char label[600];
+            if (option_is(a, "--set")) {
+                rc = settings_assign(&s, v, &d);
+            } else {
+                const char *path = option_is(a, "--reps") ? "run.reps" : "run.seed";
+                snprintf(assignment, sizeof assignment, "%s=%s", path, v);
+                snprintf(label, sizeof label, "%s %s", option_is(a, "--reps") ? "--reps" : "--seed", v);
+                rc = settings_assign_as(&s, assignment, label, &d);
+            }
         } else if (option_is(a, "--out")) {
             i += strchr(a, '=') ? 0 : 1;
         }
@@ -224,8 +228,9 @@ static int cmd_run(int argc, char **argv)
         return fail(&d);
     }
     if (!quiet)
-        printf("%s: %d replications of %d months, %d organisations, in %.1f s; results in %s/\n", s.p.title,
-               s.p.run_reps, s.p.run_months, s.p.sector_orgs,
+        printf("%s: %d replication%s of %d months, %d organisation%s, in %.1f s; results in %s/\n", s.p.title,
+               s.p.run_reps, s.p.run_reps == 1 ? "" : "s", s.p.run_months, s.p.sector_orgs,
+               s.p.sector_orgs == 1 ? "" : "s",
                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), res.dest);
     settings_free(&s);
     return 0;

@@ -204,6 +204,10 @@ static int apply_group(struct settings *s, const config_setting_t *group, const 
         if (!prefix[0] && name && strcmp(name, "base") == 0)
             continue;
         if (config_setting_type(st) == CONFIG_TYPE_GROUP && !params_find(path)) {
+            /* An unknown group would otherwise pass unnoticed when empty; one
+             * with members is reported at its first member, with a suggestion. */
+            if (!group_member(path) && config_setting_length(st) == 0)
+                return unknown(d, where, path);
             if (apply_group(s, st, path, file, d))
                 return -1;
         } else if (apply_leaf(s, st, path, where, d)) {
@@ -290,6 +294,11 @@ int settings_load(struct settings *s, const char *path, struct diag *d)
 
 int settings_assign(struct settings *s, const char *assignment, struct diag *d)
 {
+    return settings_assign_as(s, assignment, NULL, d);
+}
+
+int settings_assign_as(struct settings *s, const char *assignment, const char *label, struct diag *d)
+{
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
         return diag_fail(d, EXIT_USAGE, "--set expects path=value (e.g. --set sector.orgs=50), found '%s'",
@@ -301,7 +310,10 @@ int settings_assign(struct settings *s, const char *assignment, struct diag *d)
     memcpy(path, assignment, len);
     path[len] = '\0';
     const char *text = eq + 1;
-    snprintf(where, sizeof where, "--set %s", assignment);
+    if (label)
+        snprintf(where, sizeof where, "%s", label);
+    else
+        snprintf(where, sizeof where, "--set %s", assignment);
     const struct param_def *def = params_find(path);
     if (!def)
         return unknown(d, where, path);

@@ -30,6 +30,10 @@ int settings_load(struct settings *s, const char *path, struct diag *d);
 /* Apply one "path=value" assignment from the command line. */
 int settings_assign(struct settings *s, const char *assignment, struct diag *d);
 
+/* The same, reporting errors under label (e.g. "--seed -1") instead of the
+ * assignment, for options that are shorthands for a parameter. */
+int settings_assign_as(struct settings *s, const char *assignment, const char *label, struct diag *d);
+
 /* Checks across parameters, reported at the place the culprit was set. */
 int settings_check(const struct settings *s, struct diag *d);
 

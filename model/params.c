@@ -182,6 +182,13 @@ static size_t edit_distance(const char *a, const char *b)
 
 const char *params_nearest(const char *path)
 {
+    /* A name without its group ("orgs" for "sector.orgs") is a likely slip. */
+    if (!strchr(path, '.'))
+        for (size_t i = 0; i < params_count; i++) {
+            const char *dot = strchr(params_table[i].path, '.');
+            if (dot && strcmp(dot + 1, path) == 0)
+                return params_table[i].path;
+        }
     const char *best = NULL;
     size_t best_d = (size_t)-1;
     for (size_t i = 0; i < params_count; i++) {

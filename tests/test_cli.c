@@ -701,6 +701,77 @@ static void version_prints_version(void **state)
     support_result_free(&r);
 }
 
+static void empty_unknown_group(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "title = \"x\";\nfoo = { };\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "unknown parameter 'foo'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void misspelt_group_suggests_member(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "sectr = { orgs = 3; };\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:1:");
+    assert_has(r.err, "did you mean 'sector.orgs'?");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void bare_name_suggests_its_group(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set orgs=3 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set orgs=3");
+    assert_has(r.err, "did you mean 'sector.orgs'?");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void bad_seed_names_the_option(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --seed -1 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--seed -1: run.seed: expected a whole number from 0");
+    assert_has(r.err, "found '-1'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void run_help_shows_usage(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "run --help");
+    assert_status(&r, 0);
+    assert_has(r.out, "--reps N");
+    support_result_free(&r);
+}
+
+/* Ctrl-C in the middle of a long run: exit 130, no results, no partial folder. */
+static void interrupted_run_leaves_nothing(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "'%s' run --reps 100000 --quiet --out '%s/out' & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+                support_bin(), tmp);
+    assert_status(&r, 130);
+    assert_has(r.err, "interrupted");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -740,6 +811,12 @@ int main(void)
         T(params_lists_every_path),
         T(help_exits_zero),
         T(version_prints_version),
+        T(empty_unknown_group),
+        T(misspelt_group_suggests_member),
+        T(bare_name_suggests_its_group),
+        T(bad_seed_names_the_option),
+        T(run_help_shows_usage),
+        T(interrupted_run_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
