@@ -29,7 +29,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run [SCENARIO.cfg] [options]   run replications and write results\n"
-    "  params                         list every parameter: path, default, range, unit, meaning\n"
+    "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
+    "                                 meaning (--tsv: tab-separated, for scripts)\n"
     "  --help, -h                     this text\n"
     "  --version                      the version\n"
     "\n"
@@ -63,20 +64,48 @@ static int fail(const struct diag *d)
     return d->code ? d->code : EXIT_INPUT;
 }
 
-static void print_params(void)
+static const char *type_name(enum param_type t)
 {
-    printf("%-30s %-18s %-26s %-26s %s\n", "PATH", "DEFAULT", "RANGE", "UNIT", "MEANING");
+    switch (t) {
+    case PARAM_INT:
+    case PARAM_INT64:
+        return "integer";
+    case PARAM_REAL:
+        return "real";
+    case PARAM_STRING:
+        return "text";
+    }
+    return "";
+}
+
+static void print_param_row(int tsv, const char *path, const char *type, const char *def, const char *range,
+                            const char *unit, const char *doc)
+{
+    if (tsv)
+        printf("%s\t%s\t%s\t%s\t%s\t%s\n", path, type, def, range, unit, doc);
+    else
+        printf("%-30s %-8s %-20s %-24s %-26s %s\n", path, type, def, range, unit, doc);
+}
+
+/* The parameter listing: aligned for people, or tab-separated (--tsv) for
+ * scripts and documentation. */
+static void print_params(int tsv)
+{
+    print_param_row(tsv, "PATH", "TYPE", "DEFAULT", "RANGE", "UNIT", "MEANING");
     for (size_t i = 0; i < params_count; i++) {
         const struct param_def *d = &params_table[i];
         char def[64], range[64];
         if (d->type == PARAM_STRING) {
             snprintf(def, sizeof def, "\"%s\"", d->sdef);
             snprintf(range, sizeof range, "text");
+        } else if (d->type == PARAM_INT64) {
+            snprintf(def, sizeof def, "%lld", (long long)d->def);
+            snprintf(range, sizeof range, "%lld..%lld", (long long)d->min, (long long)d->max);
         } else {
             snprintf(def, sizeof def, "%.10g", d->def);
             snprintf(range, sizeof range, "%.10g..%.10g", d->min, d->max);
         }
-        printf("%-30s %-18s %-26s %-26s %s\n", d->path, def, range, d->unit, d->doc);
+        print_param_row(tsv, d->path, type_name(d->type), def, range, d->unit, d->doc);
     }
 }
 
@@ -255,9 +284,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "params") == 0) {
-        if (argc > 2)
-            return usage_error("params takes no arguments, found '%s'", argv[2]);
-        print_params();
+        int tsv = argc > 2 && strcmp(argv[2], "--tsv") == 0;
+        if (argc > 2 + tsv)
+            return usage_error("params takes no arguments but --tsv, found '%s'", argv[2 + tsv]);
+        print_params(tsv);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)

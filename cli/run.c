@@ -12,9 +12,9 @@
 #include "world.h"
 
 /* The measures kept per organisation and month, in column order. */
-enum measure { M_QUALITY, M_PERCEIVED, M_INSULARITY, M_VOICE, M_TURNOVER, M_INADEQUATE, MEASURES };
+enum measure { M_QUALITY, M_PERCEIVED, M_INSULARITY, M_VOICE, M_TURNOVER, M_INADEQUATE, M_CODE, MEASURES };
 static const char *const measure_names[MEASURES] = {
-    "quality", "perceived_quality", "insularity", "voice", "turnover", "inadequate",
+    "quality", "perceived_quality", "insularity", "voice", "turnover", "inadequate", "code_knowledge",
 };
 
 /* Failure-aligned means run from this many months before a failure to after it. */
@@ -74,13 +74,15 @@ static void record_month(struct run *r, const world *w, size_t month)
         rc->m[M_VOICE] = (float)ob->voice;
         rc->m[M_TURNOVER] = (float)ob->turnover;
         rc->m[M_INADEQUATE] = ob->rating == RATING_INADEQUATE;
+        rc->m[M_CODE] = (float)ob->code_knowledge;
         rc->measured = (float)ob->measured;
         rc->rating = (uint8_t)ob->rating;
         for (int k = 0; k < MEASURES; k++)
             sec->m[k] += rc->m[k];
     }
-    for (int k = 0; k < M_INADEQUATE; k++)
-        sec->m[k] /= (float)r->orgs;
+    for (int k = 0; k < MEASURES; k++)
+        if (k != M_INADEQUATE)   /* a count: how many are failing at once */
+            sec->m[k] /= (float)r->orgs;
 }
 
 static void write_row(struct run *r, int rep, size_t month, size_t org, const struct record *rc, int is_sector)
@@ -96,7 +98,7 @@ static void write_row(struct run *r, int rep, size_t month, size_t org, const st
     fprintf(f, ",%s,", is_sector ? "" : rating_name(rc->rating));
     if (!is_sector && !isnan(rc->measured))
         fprintf(f, "%.6f", rc->measured);
-    fprintf(f, ",%d\n", (int)rc->m[M_INADEQUATE]);
+    fprintf(f, ",%d,%.6f\n", (int)rc->m[M_INADEQUATE], rc->m[M_CODE]);
 }
 
 static int reported(const struct params *p, const world *w, size_t org)
@@ -270,7 +272,8 @@ int run_replications(const struct params *p, struct results *res, int quiet, con
         run_free(&r);
         return -1;
     }
-    fputs("rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,inadequate\n",
+    fputs("rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,inadequate,"
+          "code_knowledge\n",
           r.traj);
     fputs("rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure,quality_at_failure,"
           "perceived_quality_at_failure,insularity_at_failure,voice_at_failure\n",

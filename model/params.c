@@ -12,7 +12,7 @@
     { path, PARAM_STRING, offsetof(struct params, field), 0, 0, 0, def, "text", doc }
 
 const struct param_def params_table[] = {
-    S("title", title, "A healthy sector", "title of the scenario, used in outputs and charts"),
+    S("title", title, "A healthy sector", "title of the scenario, written with the results"),
 
     I("run.months", run_months, 120, 1, 100000, "months", "length of each replication"),
     { "run.seed", PARAM_INT64, offsetof(struct params, run_seed), 1, 0, 4611686018427387904.0,
@@ -69,7 +69,7 @@ const struct param_def params_table[] = {
     R("leader.memory_loss", leader_memory_loss, 0.1, 0, 1, "share of dimensions",
       "share of the code forgotten when the leader changes"),
     R("leader.blame_propensity", leader_blame_propensity, 0.75, 0, 1, "probability",
-      "chance that a fall to an inadequate rating is met by blaming individuals"),
+      "chance that a fall to an inadequate rating is met with blame (a blame event)"),
 
     R("voice.initial", voice_initial, 0.6, 0, 1, "probability",
       "initial psychological safety and members' voice (chance of speaking up in a month)"),
@@ -85,14 +85,13 @@ const struct param_def params_table[] = {
 
     I("peers.degree", peers_degree, 4, 0, 1000, "ties", "peer ties per organisation (even; small-world ring)"),
     R("peers.rewire", peers_rewire, 0.1, 0, 1, "probability", "chance a ring tie is rewired to a random peer"),
-    R("peers.strength", peers_strength, 0.7, 0, 1, "strength", "mean initial tie strength"),
-    R("peers.strength_spread", peers_strength_spread, 0.3, 0, 1, "strength",
-      "half-width of the uniform spread of initial tie strengths"),
+    R("peers.strength_spread", peers_strength_spread, 0.1, 0, 1, "strength",
+      "half-width of the uniform spread of initial tie strengths around their steady state"),
     R("peers.decay", peers_decay, 0.04, 0, 1, "per month", "share of a tie's strength lost each month"),
     R("peers.renewal", peers_renewal, 0.1, 0, 1, "per month",
       "rate at which outward leadership rebuilds a tie toward full strength"),
     R("peers.learning", peers_learning, 0.08, 0, 10, "per unit strength per month",
-      "rate at which ties carry peers' view of good practice, per dimension"),
+      "rate at which ties show the sector's current standard, per dimension"),
 
     I("regulator.cycle", regulator_cycle, 36, 1, 1200, "months", "months between inspections of a good organisation"),
     I("regulator.cycle_ri", regulator_cycle_ri, 18, 1, 1200, "months",
@@ -286,6 +285,13 @@ int params_check(const struct params *p, char *msg, size_t len, const char **cul
                  "regulator.outstanding, found %g, %g, %g",
                  p->regulator_inadequate, p->regulator_good, p->regulator_outstanding);
         *culprit = "regulator.good";
+        return -1;
+    }
+    if ((p->org_staff - 1) / p->org_team_size >= 65535 || (p->focal_staff - 1) / p->org_team_size >= 65535) {
+        snprintf(msg, len, "an organisation may have at most 65535 teams: org.staff / org.team_size and "
+                 "focal.staff / org.team_size, found %d / %d and %d / %d", p->org_staff, p->org_team_size,
+                 p->focal_staff, p->org_team_size);
+        *culprit = "org.team_size";
         return -1;
     }
     if (p->peers_degree % 2 != 0) {

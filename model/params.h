@@ -59,7 +59,6 @@ struct params {
 
     int peers_degree;
     double peers_rewire;
-    double peers_strength;
     double peers_strength_spread;
     double peers_decay;
     double peers_renewal;

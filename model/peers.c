@@ -20,9 +20,18 @@ static int edge_cmp(const void *x, const void *y)
     return 0;
 }
 
+/* The strength at which decay and renewal balance for a leader of this
+ * outward orientation, without pressure: where a healthy sector's ties sit. */
+double peers_steady_strength(const struct params *p, double outward)
+{
+    double effort = p->peers_renewal * outward;
+    return effort > 0.0 ? effort / (p->peers_decay + effort) : 0.0;
+}
+
 /* Watts-Strogatz: a ring where each organisation is tied to its degree/2
  * neighbours on each side, each tie rewired to a random organisation with
- * chance peers.rewire. Duplicate ties made by rewiring are merged. */
+ * chance peers.rewire. Duplicate ties made by rewiring are merged. Strengths
+ * are set by peers_init_strengths once the leaders are drawn. */
 int peers_build(struct world *w, gsl_rng *r)
 {
     const struct params *p = &w->p;
@@ -73,18 +82,27 @@ int peers_build(struct world *w, gsl_rng *r)
         w->tie_peer[oa->tie_first + oa->tie_count++] = e[k].b;
         w->tie_peer[ob->tie_first + ob->tie_count++] = e[k].a;
     }
-    for (size_t i = 0; i < n; i++) {
+    free(e);
+    free(deg);
+    return 0;
+}
+
+/* Initial tie strengths: the focal organisation's as configured, the others'
+ * near the steady state of their leader's outward orientation, so a healthy
+ * sector starts where it would settle. Needs the leaders drawn. */
+void peers_init_strengths(struct world *w, gsl_rng *r)
+{
+    const struct params *p = &w->p;
+    for (size_t i = 0; i < w->n_orgs; i++) {
         struct org *o = &w->orgs[i];
         for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++) {
             double s = i == 0 && p->focal_name[0]
                            ? p->focal_tie_strength
-                           : p->peers_strength + p->peers_strength_spread * (2.0 * gsl_rng_uniform(r) - 1.0);
+                           : peers_steady_strength(p, o->outward)
+                                 + p->peers_strength_spread * (2.0 * gsl_rng_uniform(r) - 1.0);
             w->tie_strength[t] = clamp01(s);
         }
     }
-    free(e);
-    free(deg);
-    return 0;
 }
 
 /* Each tie loses peers.decay of its strength a month; the leader rebuilds it

@@ -13,18 +13,36 @@ uint64_t rng_rep_seed(uint64_t seed, uint64_t rep)
     return rng_mix(rng_mix(seed) ^ rng_mix(rep + 0x5245504cULL));
 }
 
-unsigned long rng_stream_seed(uint64_t rep_seed, enum rng_stream s, uint64_t index)
+uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index)
 {
     uint64_t h = rng_mix(rep_seed ^ rng_mix((uint64_t)s + 0x53545245ULL));
-    h = rng_mix(h ^ rng_mix(index + 0x4f5247ULL));
-    uint64_t v = (h >> 32) % 0xffffffffULL;
-    return (unsigned long)(v + 1);
+    return rng_mix(h ^ rng_mix(index + 0x4f5247ULL));
 }
 
+/* GSL's taus2 is seeded through a 32-bit integer, so among the ~10^5 streams
+ * of a large sector some pairs would share a seed (the birthday bound). Its
+ * state is three 32-bit words; fill them from 96 bits of the key instead,
+ * respecting the generator's lower bounds, then warm up as gsl_rng_set does. */
 gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    if (r)
-        gsl_rng_set(r, rng_stream_seed(rep_seed, s, index));
+    if (!r)
+        return NULL;
+    uint64_t key = rng_stream_key(rep_seed, s, index), more = rng_mix(key);
+    gsl_rng_set(r, (unsigned long)(key >> 32) | 1UL);
+    if (gsl_rng_size(r) == 3 * sizeof(unsigned long)) {
+        unsigned long *state = gsl_rng_state(r);
+        state[0] = (unsigned long)(key & 0xffffffffULL);
+        state[1] = (unsigned long)(key >> 32);
+        state[2] = (unsigned long)(more & 0xffffffffULL);
+        if (state[0] < 2)
+            state[0] += 2;
+        if (state[1] < 8)
+            state[1] += 8;
+        if (state[2] < 16)
+            state[2] += 16;
+        for (int k = 0; k < 6; k++)
+            gsl_rng_get(r);
+    }
     return r;
 }

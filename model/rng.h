@@ -29,11 +29,11 @@ uint64_t rng_mix(uint64_t x);
 /* The seed of replication rep of a run with master seed seed. */
 uint64_t rng_rep_seed(uint64_t seed, uint64_t rep);
 
-/* The 32-bit seed (never 0, which GSL reads as "default") of stream s of
- * organisation index (0 for sector-wide streams) in a replication. */
-unsigned long rng_stream_seed(uint64_t rep_seed, enum rng_stream s, uint64_t index);
+/* The 64-bit key of stream s of organisation index (0 for sector-wide
+ * streams) in a replication: every stream's state is derived from it. */
+uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index);
 
-/* A new taus2 generator seeded for stream s of organisation index. Returns NULL
+/* A new taus2 generator whose state is set from the stream's key. Returns NULL
  * when memory runs out. Free with gsl_rng_free. */
 gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index);
 

@@ -90,7 +90,6 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
         world_free(w);
         return NULL;
     }
-    gsl_rng_free(net);
 
     w->standard.known = w->dim_mask;
     w->standard.value = 0;
@@ -100,6 +99,8 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
 
     for (size_t i = 0; i < w->n_orgs; i++)
         org_init(w, &w->orgs[i], i);
+    peers_init_strengths(w, net);
+    gsl_rng_free(net);
     observe_step(w);
     regulator_step(w);
     return w;

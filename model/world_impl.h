@@ -110,8 +110,10 @@ int regulator_rate(const struct params *p, double measured);
 
 /* Set-up, in org.c and peers.c. */
 int peers_build(struct world *w, gsl_rng *r);
+void peers_init_strengths(struct world *w, gsl_rng *r);
 void org_init(struct world *w, struct org *o, size_t index);
 void leadership_draw(struct org *o, const struct params *p);
 double peers_insularity(const struct world *w, const struct org *o);
+double peers_steady_strength(const struct params *p, double outward);
 
 #endif

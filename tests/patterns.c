@@ -15,6 +15,7 @@ void patterns_march(struct params *p, double p1, double p3, double p4)
     p->culture_socialisation = p1;
     p->culture_code_learning = 0.5;
     p->staff_turnover = p3;
+    p->staff_pressure_turnover = 0.0;
     p->sector_turbulence = p4;
     p->org_feedback = 1.0;
     p->voice_initial = 1.0;

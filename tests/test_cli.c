@@ -749,6 +749,24 @@ static void bad_seed_names_the_option(void **state)
     support_result_free(&r);
 }
 
+static void params_tsv_has_six_columns(void **state)
+{
+    (void)state;
+    struct cmd_result r;
+    turnaround(&r, "params --tsv");
+    assert_status(&r, 0);
+    size_t lines = 0;
+    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        int tabs = 0;
+        for (const char *c = line; *c; c++)
+            tabs += *c == '\t';
+        if (tabs != 5)
+            fail_msg("expected 6 tab-separated columns in: %s", line);
+    }
+    assert_int_equal(lines, params_count + 1);
+    support_result_free(&r);
+}
+
 static void run_help_shows_usage(void **state)
 {
     (void)state;
@@ -815,6 +833,7 @@ int main(void)
         T(misspelt_group_suggests_member),
         T(bare_name_suggests_its_group),
         T(bad_seed_names_the_option),
+        T(params_tsv_has_six_columns),
         T(run_help_shows_usage),
         T(interrupted_run_leaves_nothing),
     };

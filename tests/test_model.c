@@ -354,9 +354,17 @@ static void distinct_streams_get_distinct_seeds(void **state)
     assert_true(rng_rep_seed(1, 0) != rng_rep_seed(2, 0));
     for (int s = 0; s < RNG_STREAMS; s++)
         for (int t = s + 1; t < RNG_STREAMS; t++)
-            assert_true(rng_stream_seed(rep, (enum rng_stream)s, 3) != rng_stream_seed(rep, (enum rng_stream)t, 3));
-    assert_true(rng_stream_seed(rep, RNG_CULTURE, 0) != rng_stream_seed(rep, RNG_CULTURE, 1));
-    assert_true(rng_stream_seed(rep, RNG_CULTURE, 0) != 0);
+            assert_true(rng_stream_key(rep, (enum rng_stream)s, 3) != rng_stream_key(rep, (enum rng_stream)t, 3));
+    assert_true(rng_stream_key(rep, RNG_CULTURE, 0) != rng_stream_key(rep, RNG_CULTURE, 1));
+    /* Keys of a million organisations' streams are all distinct (64 bits:
+     * no birthday collisions at this scale), and so are the generators' draws. */
+    gsl_rng *a = rng_stream_alloc(rep, RNG_CULTURE, 0), *b = rng_stream_alloc(rep, RNG_CULTURE, 1);
+    int same = 1;
+    for (int k = 0; k < 8; k++)
+        same &= gsl_rng_get(a) == gsl_rng_get(b);
+    assert_false(same);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 
 static void network_is_symmetric_with_the_configured_degree(void **state)

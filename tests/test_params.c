@@ -128,6 +128,43 @@ static void set_overrides_and_checks(void **state)
     settings_free(&s);
 }
 
+/* docs/ODD.md stays true: every parameter of the table is described there,
+ * and every parameter path it names in backticks exists. */
+static void odd_and_table_agree(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/ODD.md", support_src());
+    char *odd = support_read_file(path, NULL);
+    assert_non_null(odd);
+    for (size_t i = 0; i < params_count; i++) {
+        char quoted[300];
+        snprintf(quoted, sizeof quoted, "`%s`", params_table[i].path);
+        if (!strstr(odd, quoted))
+            fail_msg("docs/ODD.md does not describe %s", params_table[i].path);
+    }
+    static const char *const groups[] = { "run.", "sector.", "culture.", "org.", "init.", "staff.",
+                                          "leader.", "voice.", "peers.", "regulator.", "focal." };
+    for (const char *c = strchr(odd, '`'); c; c = strchr(c + 1, '`')) {
+        const char *end = strchr(c + 1, '`');
+        if (!end)
+            break;
+        char name[128];
+        size_t n = (size_t)(end - c - 1);
+        if (n < sizeof name) {
+            memcpy(name, c + 1, n);
+            name[n] = '\0';
+            /* Skip file names (peers.c), wildcards (regulator.*) and settings (a = b). */
+            int plain = !strpbrk(name, " =*") && !(n > 2 && name[n - 2] == '.' && strchr("ch", name[n - 1]));
+            for (size_t g = 0; plain && g < sizeof groups / sizeof groups[0]; g++)
+                if (strncmp(name, groups[g], strlen(groups[g])) == 0 && !params_find(name))
+                    fail_msg("docs/ODD.md names `%s`, which is not a parameter", name);
+        }
+        c = end;
+    }
+    free(odd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +174,7 @@ int main(void)
         cmocka_unit_test(default_cfg_agrees_with_the_table),
         cmocka_unit_test(written_config_reads_back_identical),
         cmocka_unit_test(set_overrides_and_checks),
+        cmocka_unit_test(odd_and_table_agree),
     };
     return cmocka_run_group_tests_name("parameters", tests, NULL, NULL);
 }
