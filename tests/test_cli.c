@@ -767,6 +767,19 @@ static void params_tsv_has_six_columns(void **state)
     support_result_free(&r);
 }
 
+static void too_many_teams(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set org.team_size=1 --set org.staff=70000 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set org.team_size=1");
+    assert_has(r.err, "at most 65535 teams");
+    assert_has(r.err, "found 70000 / 1");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
 static void run_help_shows_usage(void **state)
 {
     (void)state;
@@ -834,6 +847,7 @@ int main(void)
         T(bare_name_suggests_its_group),
         T(bad_seed_names_the_option),
         T(params_tsv_has_six_columns),
+        T(too_many_teams),
         T(run_help_shows_usage),
         T(interrupted_run_leaves_nothing),
     };
