@@ -29,8 +29,12 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run [SCENARIO.cfg] [options]   run replications and write results\n"
+    "  compare [SCENARIO.cfg] [options] [--strategies LIST]\n"
+    "                                 run several strategies on the same replications\n"
+    "                                 (common random numbers) and compare them in pairs\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
+    "  params --cfg                   every parameter at its default, as a configuration file\n"
     "  --help, -h                     this text\n"
     "  --version                      the version\n"
     "\n"
@@ -41,6 +45,8 @@ static const char usage_text[] =
     "  --out DIR           results folder (default results/<scenario>/)\n"
     "  --force             replace an existing results folder\n"
     "  --quiet             print nothing but errors\n"
+    "  --strategies LIST   (compare) strategies separated by ';', or 'all'; default\n"
+    "                      compare.strategies\n"
     "\n"
     "With no scenario, run uses configs/default.cfg. Results: config.cfg (rerun it to\n"
     "reproduce), trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv.\n"
@@ -165,9 +171,11 @@ static int option_is(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-static int cmd_run(int argc, char **argv)
+#define ARMS_MAX 32
+
+static int cmd_run(int argc, char **argv, int compare)
 {
-    const char *scenario = NULL, *out = NULL;
+    const char *scenario = NULL, *out = NULL, *strategies = NULL;
     int force = 0, quiet = 0;
     struct diag d = { 0 };
 
@@ -180,6 +188,9 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             if (option_is(a, "--out"))
                 out = v;
+        } else if (compare && option_is(a, "--strategies")) {
+            if (!(strategies = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
             return 0;
@@ -188,9 +199,9 @@ static int cmd_run(int argc, char **argv)
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("run: unknown option '%s'", a);
+            return usage_error("%s: unknown option '%s'", compare ? "compare" : "run", a);
         } else if (scenario) {
-            return usage_error("run: more than one scenario given ('%s')", a);
+            return usage_error("%s: more than one scenario given ('%s')", compare ? "compare" : "run", a);
         } else {
             scenario = a;
         }
@@ -217,12 +228,22 @@ static int cmd_run(int argc, char **argv)
                 snprintf(label, sizeof label, "%s %s", option_is(a, "--reps") ? "--reps" : "--seed", v);
                 rc = settings_assign_as(&s, assignment, label, &d);
             }
-        } else if (option_is(a, "--out")) {
+        } else if (option_is(a, "--out") || option_is(a, "--strategies")) {
             i += strchr(a, '=') ? 0 : 1;
         }
     }
     if (!rc)
         rc = settings_check(&s, &d);
+    static struct arm arms[ARMS_MAX];
+    int n_arms = 1;
+    arms[0].p = s.p;
+    if (!rc && compare) {
+        n_arms = run_parse_arms(&s.p, strategies ? strategies : s.p.compare_strategies, arms, ARMS_MAX, &d);
+        if (n_arms < 0)
+            rc = -1;
+        else if (strategies)   /* the resolved configuration records the arms actually run */
+            snprintf(arms[0].p.compare_strategies, PARAMS_STRING_MAX, "%s", strategies);
+    }
 
     char dest[1024];
     if (out) {
@@ -230,7 +251,7 @@ static int cmd_run(int argc, char **argv)
     } else {
         char name[256];
         scenario_name(scenario ? scenario : "default", name, sizeof name);
-        snprintf(dest, sizeof dest, "results/%s", name);
+        snprintf(dest, sizeof dest, "results/%s%s", name, compare ? "-compare" : "");
     }
     struct results res = { 0 };
     if (!rc)
@@ -248,7 +269,7 @@ static int cmd_run(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = run_replications(&s.p, &res, quiet, &interrupted, &d);
+    rc = run_arms(arms, n_arms, &res, quiet, &interrupted, &d);
     if (!rc)
         rc = results_commit(&res, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -258,9 +279,9 @@ static int cmd_run(int argc, char **argv)
         return fail(&d);
     }
     if (!quiet)
-        printf("%s: %d replication%s of %d months, %d organisation%s, in %.1f s; results in %s/\n", s.p.title,
-               s.p.run_reps, s.p.run_reps == 1 ? "" : "s", s.p.run_months, s.p.sector_orgs,
-               s.p.sector_orgs == 1 ? "" : "s",
+        printf("%s: %d strateg%s x %d replication%s of %d months, %d organisation%s, in %.1f s; results in %s/\n",
+               s.p.title, n_arms, n_arms == 1 ? "y" : "ies", s.p.run_reps, s.p.run_reps == 1 ? "" : "s",
+               s.p.run_months, s.p.sector_orgs, s.p.sector_orgs == 1 ? "" : "s",
                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), res.dest);
     settings_free(&s);
     return 0;
@@ -284,13 +305,24 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "params") == 0) {
+        if (argc == 3 && strcmp(argv[2], "--cfg") == 0) {
+            struct params p;
+            params_default(&p);
+            fputs("# Every parameter of turnaround at its default, with its unit and meaning.\n"
+                  "# A scenario names a file like this as its base and overrides what it changes.\n\n",
+                  stdout);
+            settings_write(stdout, &p);
+            return 0;
+        }
         int tsv = argc > 2 && strcmp(argv[2], "--tsv") == 0;
         if (argc > 2 + tsv)
-            return usage_error("params takes no arguments but --tsv, found '%s'", argv[2 + tsv]);
+            return usage_error("params takes no arguments but --tsv or --cfg, found '%s'", argv[2 + tsv]);
         print_params(tsv);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
+        return cmd_run(argc - 2, argv + 2, 0);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_run(argc - 2, argv + 2, 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "rng.h"
+#include "schedule.h"
 #include "settings.h"
 #include "stats.h"
 #include "world.h"
@@ -17,9 +18,20 @@ static const char *const measure_names[MEASURES] = {
     "quality", "perceived_quality", "insularity", "voice", "turnover", "inadequate", "code_knowledge",
 };
 
+/* The outcomes of an intervention, per arm, replication and organisation. */
+enum outcome {
+    O_MONTHS_TO_GOOD, O_RELAPSED, O_MONTHS_TO_RELAPSE, O_MONTHS_UNDER, O_COMMISSIONER, O_INTERIM, O_PEER_DAYS,
+    O_QUALITY_AFTER_EXIT, O_LATE_QUALITY, OUTCOMES
+};
+static const char *const outcome_names[OUTCOMES] = {
+    "months_to_good", "relapsed", "months_to_relapse", "months_under_intervention", "commissioner_months",
+    "interim_months", "peer_review_days", "quality_after_exit", "late_quality",
+};
+
 /* Failure-aligned means run from this many months before a failure to after it. */
 #define BEFORE_FAILURE 60
 #define AFTER_FAILURE 36
+#define ALIGNED (BEFORE_FAILURE + AFTER_FAILURE + 1)
 
 struct record {
     float m[MEASURES];
@@ -27,14 +39,25 @@ struct record {
     uint8_t rating;
 };
 
+struct result {       /* one intervened organisation in one replication of one arm */
+    int arm, rep;
+    size_t org;
+    double v[OUTCOMES];   /* NaN where not applicable */
+};
+
 struct run {
-    const struct params *p;
+    const struct arm *arms;
+    int n_arms;
+    const struct params *p;    /* the arm being run */
+    const char *strategy;      /* its name, the schedule's text */
     size_t orgs, months;       /* months counts month 0 */
     struct record *rec;        /* [org * months + month], one replication */
     struct record *sector;     /* [month] */
     size_t series;             /* 1, or 2 with a focal organisation */
-    struct running *mean;      /* [(series * months + month) * MEASURES + k] */
-    struct running *aligned;   /* [(offset) * MEASURES + k] */
+    struct running *mean;      /* [((arm * series + s) * months + month) * MEASURES + k] */
+    struct running *aligned;   /* [(arm * ALIGNED + offset) * MEASURES + k] */
+    struct result *results;
+    size_t n_results, cap_results;
     FILE *traj, *summary, *reps;
 };
 
@@ -51,6 +74,13 @@ static void csv_text(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+/* A number, or nothing where it does not apply (NaN). */
+static void csv_number(FILE *f, double v)
+{
+    if (!isnan(v))
+        fprintf(f, "%.6g", v);
 }
 
 static void org_label(FILE *f, const struct params *p, size_t org)
@@ -88,7 +118,8 @@ static void record_month(struct run *r, const world *w, size_t month)
 static void write_row(struct run *r, int rep, size_t month, size_t org, const struct record *rc, int is_sector)
 {
     FILE *f = r->traj;
-    fprintf(f, "%d,%zu,", rep, month);
+    csv_text(f, r->strategy);
+    fprintf(f, ",%d,%zu,", rep, month);
     if (is_sector)
         fputs("sector", f);
     else
@@ -106,12 +137,57 @@ static int reported(const struct params *p, const world *w, size_t org)
     return (org == 0 && p->focal_name[0]) || world_history(w, org)->month_failed >= 0;
 }
 
-static void write_replication(struct run *r, int rep, uint64_t seed, const world *w)
+/* Mean true quality of org over months [from, from + n), or NaN when the run
+ * does not cover them all. */
+static double mean_quality(const struct run *r, size_t org, long from, long n)
 {
+    if (from < 0 || from + n > (long)r->months)
+        return NAN;
+    double s = 0.0;
+    for (long m = from; m < from + n; m++)
+        s += r->rec[org * r->months + (size_t)m].m[M_QUALITY];
+    return s / (double)n;
+}
+
+static int add_result(struct run *r, const struct result *res)
+{
+    if (r->n_results == r->cap_results) {
+        size_t cap = r->cap_results ? 2 * r->cap_results : 256;
+        struct result *bigger = realloc(r->results, cap * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        r->results = bigger;
+        r->cap_results = cap;
+    }
+    r->results[r->n_results++] = *res;
+    return 0;
+}
+
+/* The outcomes of org's intervention; NaN where they do not apply. */
+static void outcomes(const struct org_intervention *iv, int control, double *v)
+{
+    for (int k = 0; k < OUTCOMES; k++)
+        v[k] = NAN;
+    v[O_MONTHS_TO_GOOD] = iv->first_good_month >= 0 ? (double)(iv->first_good_month - iv->start_month) : NAN;
+    v[O_COMMISSIONER] = iv->commissioner_months;
+    v[O_INTERIM] = iv->interim_months;
+    v[O_PEER_DAYS] = iv->peer_review_days;
+    if (!control && iv->exit_month >= 0) {
+        v[O_MONTHS_UNDER] = iv->exit_month - iv->start_month;
+        v[O_RELAPSED] = iv->relapse_month >= 0;
+        if (iv->relapse_month >= 0)
+            v[O_MONTHS_TO_RELAPSE] = iv->relapse_month - iv->exit_month;
+    }
+}
+
+static int write_replication(struct run *r, int arm, int rep, uint64_t seed, const world *w)
+{
+    const struct params *p = r->p;
+    int control = strcmp(p->intervention_schedule, "none") == 0;
     for (size_t m = 0; m < r->months; m++) {
         write_row(r, rep, m, 0, &r->sector[m], 1);
         for (size_t i = 0; i < r->orgs; i++)
-            if (reported(r->p, w, i))
+            if (reported(p, w, i))
                 write_row(r, rep, m, i, &r->rec[i * r->months + m], 0);
     }
 
@@ -119,27 +195,55 @@ static void write_replication(struct run *r, int rep, uint64_t seed, const world
     for (size_t m = 0; m < r->months; m++)
         if ((int)r->sector[m].m[M_INADEQUATE] > worst)
             worst = (int)r->sector[m].m[M_INADEQUATE];
+    long after = p->intervention_after_months;
     for (size_t i = 0; i < r->orgs; i++) {
         const struct org_history *h = world_history(w, i);
         if (h->month_failed < 0)
             continue;
         failed++;
+        struct org_intervention iv;
+        world_intervention(w, i, &iv);
+        struct result res = { arm, rep, i, { 0 } };
+        outcomes(&iv, control, res.v);
+        if (!control && iv.exit_month >= 0)
+            res.v[O_QUALITY_AFTER_EXIT] = mean_quality(r, i, iv.exit_month, after);
+        res.v[O_LATE_QUALITY] = mean_quality(r, i, (long)r->months - after, after);
+        if (iv.started && add_result(r, &res))
+            return -1;
+        if (!iv.started)   /* failed, but never intervened in: only the late quality applies */
+            for (int k = 0; k < OUTCOMES; k++)
+                if (k != O_LATE_QUALITY)
+                    res.v[k] = NAN;
+
         const struct record *at = &r->rec[i * r->months + (size_t)h->month_failed];
-        fprintf(r->summary, "%d,", rep);
-        org_label(r->summary, r->p, i);
-        fprintf(r->summary, ",%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", h->month_failed, h->months_inadequate,
+        FILE *f = r->summary;
+        csv_text(f, r->strategy);
+        fprintf(f, ",%d,", rep);
+        org_label(f, p, i);
+        fprintf(f, ",%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%d,", h->month_failed, h->months_inadequate,
                 h->min_quality, h->gap_at_failure, at->m[M_QUALITY], at->m[M_PERCEIVED], at->m[M_INSULARITY],
-                at->m[M_VOICE]);
+                at->m[M_VOICE], iv.started);
+        csv_number(f, iv.started ? (double)iv.start_month : NAN);
+        for (int k = 0; k < OUTCOMES; k++) {
+            fputc(',', f);
+            csv_number(f, res.v[k]);
+        }
+        fputc(',', f);
+        csv_number(f, iv.exit_month >= 0 ? (double)iv.exit_month : NAN);
+        fputc('\n', f);
+
         for (long off = -BEFORE_FAILURE; off <= AFTER_FAILURE; off++) {
             long m = h->month_failed + off;
             if (m < 0 || m >= (long)r->months)
                 continue;
             const struct record *rc = &r->rec[i * r->months + (size_t)m];
             for (int k = 0; k < MEASURES; k++)
-                stats_add(&r->aligned[(size_t)(off + BEFORE_FAILURE) * MEASURES + (size_t)k], rc->m[k]);
+                stats_add(&r->aligned[((size_t)arm * ALIGNED + (size_t)(off + BEFORE_FAILURE)) * MEASURES + (size_t)k],
+                          rc->m[k]);
         }
     }
-    fprintf(r->reps, "%d,%llu,%d,%d,%.6f\n", rep, (unsigned long long)seed, failed, worst,
+    csv_text(r->reps, r->strategy);
+    fprintf(r->reps, ",%d,%llu,%d,%d,%.6f\n", rep, (unsigned long long)seed, failed, worst,
             r->sector[r->months - 1].m[M_QUALITY]);
 
     for (size_t m = 0; m < r->months; m++)
@@ -147,27 +251,55 @@ static void write_replication(struct run *r, int rep, uint64_t seed, const world
             double sec = r->sector[m].m[k];
             if (k == M_INADEQUATE)
                 sec /= (double)r->orgs;
-            stats_add(&r->mean[m * MEASURES + (size_t)k], sec);
+            size_t base = (size_t)arm * r->series;
+            stats_add(&r->mean[((base * r->months) + m) * MEASURES + (size_t)k], sec);
             if (r->series > 1)
-                stats_add(&r->mean[(r->months + m) * MEASURES + (size_t)k], r->rec[m].m[k]);
+                stats_add(&r->mean[(((base + 1) * r->months) + m) * MEASURES + (size_t)k], r->rec[m].m[k]);
         }
+    return 0;
+}
+
+static void write_measure_header(FILE *f)
+{
+    for (int k = 0; k < MEASURES; k++)
+        fprintf(f, ",%s,%s_lo,%s_hi", measure_names[k], measure_names[k], measure_names[k]);
+    fputc('\n', f);
 }
 
 static void write_means(FILE *f, const struct run *r)
 {
-    fputs("month,org,n", f);
-    for (int k = 0; k < MEASURES; k++)
-        fprintf(f, ",%s,%s_lo,%s_hi", measure_names[k], measure_names[k], measure_names[k]);
-    fputc('\n', f);
-    for (size_t s = 0; s < r->series; s++)
-        for (size_t m = 0; m < r->months; m++) {
-            const struct running *row = &r->mean[(s * r->months + m) * MEASURES];
-            fprintf(f, "%zu,", m);
-            if (s == 0)
-                fputs("sector", f);
-            else
-                org_label(f, r->p, 0);
-            fprintf(f, ",%.0f", row[0].n);
+    fputs("strategy,month,org,n", f);
+    write_measure_header(f);
+    for (int a = 0; a < r->n_arms; a++)
+        for (size_t s = 0; s < r->series; s++)
+            for (size_t m = 0; m < r->months; m++) {
+                const struct running *row = &r->mean[((((size_t)a * r->series) + s) * r->months + m) * MEASURES];
+                csv_text(f, r->arms[a].p.intervention_schedule);
+                fprintf(f, ",%zu,", m);
+                if (s == 0)
+                    fputs("sector", f);
+                else
+                    org_label(f, &r->arms[a].p, 0);
+                fprintf(f, ",%.0f", row[0].n);
+                for (int k = 0; k < MEASURES; k++) {
+                    fputc(',', f);
+                    stats_write(f, &row[k]);
+                }
+                fputc('\n', f);
+            }
+}
+
+static void write_aligned(FILE *f, const struct run *r)
+{
+    fputs("strategy,months_from_failure,n", f);
+    write_measure_header(f);
+    for (int a = 0; a < r->n_arms; a++)
+        for (long off = -BEFORE_FAILURE; off <= AFTER_FAILURE; off++) {
+            const struct running *row = &r->aligned[((size_t)a * ALIGNED + (size_t)(off + BEFORE_FAILURE)) * MEASURES];
+            if (row[0].n < 1.0)
+                continue;
+            csv_text(f, r->arms[a].p.intervention_schedule);
+            fprintf(f, ",%ld,%.0f", off, row[0].n);
             for (int k = 0; k < MEASURES; k++) {
                 fputc(',', f);
                 stats_write(f, &row[k]);
@@ -176,23 +308,52 @@ static void write_means(FILE *f, const struct run *r)
         }
 }
 
-static void write_aligned(FILE *f, const struct run *r)
+static int by_rep_org(const void *x, const void *y)
 {
-    fputs("months_from_failure,n", f);
-    for (int k = 0; k < MEASURES; k++)
-        fprintf(f, ",%s,%s_lo,%s_hi", measure_names[k], measure_names[k], measure_names[k]);
-    fputc('\n', f);
-    for (long off = -BEFORE_FAILURE; off <= AFTER_FAILURE; off++) {
-        const struct running *row = &r->aligned[(size_t)(off + BEFORE_FAILURE) * MEASURES];
-        if (row[0].n < 1.0)
-            continue;
-        fprintf(f, "%ld,%.0f", off, row[0].n);
-        for (int k = 0; k < MEASURES; k++) {
-            fputc(',', f);
-            stats_write(f, &row[k]);
+    const struct result *a = x, *b = y;
+    if (a->rep != b->rep)
+        return a->rep < b->rep ? -1 : 1;
+    return (a->org > b->org) - (a->org < b->org);
+}
+
+/* Per arm and outcome: the mean with its 95% interval, and the mean paired
+ * difference against the control arm ("none") over the replications and
+ * organisations both arms intervened in, with its 95% interval. */
+static void write_comparison(FILE *f, const struct run *r)
+{
+    int control = -1;
+    for (int a = 0; a < r->n_arms; a++)
+        if (strcmp(r->arms[a].p.intervention_schedule, "none") == 0)
+            control = a;
+    size_t n_ctl = 0;
+    struct result *ctl = malloc((r->n_results ? r->n_results : 1) * sizeof *ctl);
+    for (size_t i = 0; ctl && i < r->n_results; i++)
+        if (r->results[i].arm == control)
+            ctl[n_ctl++] = r->results[i];
+    if (ctl)
+        qsort(ctl, n_ctl, sizeof *ctl, by_rep_org);
+
+    fputs("strategy,outcome,n,mean,lo,hi,pairs,diff_vs_none,diff_lo,diff_hi\n", f);
+    for (int a = 0; a < r->n_arms; a++)
+        for (int k = 0; k < OUTCOMES; k++) {
+            struct running level = { 0 }, diff = { 0 };
+            for (size_t i = 0; i < r->n_results; i++) {
+                const struct result *res = &r->results[i];
+                if (res->arm != a || isnan(res->v[k]))
+                    continue;
+                stats_add(&level, res->v[k]);
+                const struct result *twin = ctl ? bsearch(res, ctl, n_ctl, sizeof *ctl, by_rep_org) : NULL;
+                if (twin && !isnan(twin->v[k]))
+                    stats_add(&diff, res->v[k] - twin->v[k]);
+            }
+            csv_text(f, r->arms[a].p.intervention_schedule);
+            fprintf(f, ",%s,%.0f,", outcome_names[k], level.n);
+            stats_write(f, &level);
+            fprintf(f, ",%.0f,", diff.n);
+            stats_write(f, &diff);
+            fputc('\n', f);
         }
-        fputc('\n', f);
-    }
+    free(ctl);
 }
 
 static int write_config(const struct params *p, struct results *res, struct diag *d)
@@ -201,7 +362,8 @@ static int write_config(const struct params *p, struct results *res, struct diag
     if (!f)
         return -1;
     fprintf(f, "# turnaround %s: the resolved parameters of this run.\n"
-               "# 'turnaround run THIS_FILE' reproduces its results to the byte.\n\n",
+               "# 'turnaround run THIS_FILE' reproduces its results to the byte\n"
+               "# ('turnaround compare THIS_FILE' for a comparison).\n\n",
             TURNAROUND_VERSION);
     settings_write(f, p);
     return results_close(res, f, "config.cfg", d);
@@ -219,6 +381,7 @@ static void run_free(struct run *r)
     free(r->sector);
     free(r->mean);
     free(r->aligned);
+    free(r->results);
 }
 
 static int close_all(struct run *r, struct results *res, struct diag *d)
@@ -244,63 +407,76 @@ static int write_table(struct results *res, const char *name, void (*fn)(FILE *,
     return results_close(res, f, name, d);
 }
 
-int run_replications(const struct params *p, struct results *res, int quiet, const volatile sig_atomic_t *stop,
-                     struct diag *d)
+static int open_all(struct run *r, struct results *res, struct diag *d)
 {
+    r->traj = results_open(res, "trajectories.csv", d);
+    r->summary = r->traj ? results_open(res, "summary.csv", d) : NULL;
+    r->reps = r->summary ? results_open(res, "replications.csv", d) : NULL;
+    if (!r->reps)
+        return -1;
+    fputs("strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,"
+          "inadequate,code_knowledge\n",
+          r->traj);
+    fputs("strategy,rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure,quality_at_failure,"
+          "perceived_quality_at_failure,insularity_at_failure,voice_at_failure,intervened,start_month",
+          r->summary);
+    for (int k = 0; k < OUTCOMES; k++)
+        fprintf(r->summary, ",%s", outcome_names[k]);
+    fputs(",exit_month\n", r->summary);
+    fputs("strategy,rep,seed,orgs_failed,most_inadequate_at_once,final_sector_quality\n", r->reps);
+    return 0;
+}
+
+int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, const volatile sig_atomic_t *stop,
+             struct diag *d)
+{
+    const struct params *p0 = &arms[0].p;
     struct run r = { 0 };
-    r.p = p;
-    r.orgs = (size_t)p->sector_orgs;
-    r.months = (size_t)p->run_months + 1;
-    r.series = p->focal_name[0] ? 2 : 1;
+    r.arms = arms;
+    r.n_arms = n_arms;
+    r.orgs = (size_t)p0->sector_orgs;
+    r.months = (size_t)p0->run_months + 1;
+    r.series = p0->focal_name[0] ? 2 : 1;
     r.rec = malloc(r.orgs * r.months * sizeof *r.rec);
     r.sector = malloc(r.months * sizeof *r.sector);
-    r.mean = calloc(r.series * r.months * MEASURES, sizeof *r.mean);
-    r.aligned = calloc((BEFORE_FAILURE + AFTER_FAILURE + 1) * MEASURES, sizeof *r.aligned);
+    r.mean = calloc((size_t)n_arms * r.series * r.months * MEASURES, sizeof *r.mean);
+    r.aligned = calloc((size_t)n_arms * ALIGNED * MEASURES, sizeof *r.aligned);
     if (!r.rec || !r.sector || !r.mean || !r.aligned) {
         run_free(&r);
         return diag_fail(d, EXIT_INPUT, "out of memory for %zu organisations over %zu months", r.orgs, r.months);
     }
-    if (write_config(p, res, d)) {
-        run_free(&r);
-        return -1;
-    }
-    r.traj = results_open(res, "trajectories.csv", d);
-    r.summary = r.traj ? results_open(res, "summary.csv", d) : NULL;
-    r.reps = r.summary ? results_open(res, "replications.csv", d) : NULL;
-    if (!r.reps) {
+    if (write_config(p0, res, d) || open_all(&r, res, d)) {
         close_all(&r, res, d);
         run_free(&r);
         return -1;
     }
-    fputs("rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,inadequate,"
-          "code_knowledge\n",
-          r.traj);
-    fputs("rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure,quality_at_failure,"
-          "perceived_quality_at_failure,insularity_at_failure,voice_at_failure\n",
-          r.summary);
-    fputs("rep,seed,orgs_failed,most_inadequate_at_once,final_sector_quality\n", r.reps);
 
     int rc = 0;
-    for (int rep = 0; rep < p->run_reps && !rc; rep++) {
-        progress(quiet, rep, p->run_reps);
-        uint64_t seed = rng_rep_seed((uint64_t)p->run_seed, (uint64_t)rep);
-        world *w = world_alloc(p, seed);
-        if (!w) {
-            rc = diag_fail(d, EXIT_INPUT, "out of memory for a sector of %d organisations", p->sector_orgs);
-            break;
-        }
-        record_month(&r, w, 0);
-        for (size_t m = 1; m < r.months; m++) {
-            if (*stop) {
-                rc = diag_fail(d, EXIT_INTERRUPTED, "interrupted; no results written");
+    for (int rep = 0; rep < p0->run_reps && !rc; rep++) {
+        progress(quiet, rep, p0->run_reps);
+        /* Every arm gets the same seed: common random numbers. */
+        uint64_t seed = rng_rep_seed((uint64_t)p0->run_seed, (uint64_t)rep);
+        for (int a = 0; a < n_arms && !rc; a++) {
+            r.p = &arms[a].p;
+            r.strategy = arms[a].p.intervention_schedule;
+            world *w = world_alloc(r.p, seed);
+            if (!w) {
+                rc = diag_fail(d, EXIT_INPUT, "out of memory for a sector of %d organisations", r.p->sector_orgs);
                 break;
             }
-            world_step(w);
-            record_month(&r, w, m);
+            record_month(&r, w, 0);
+            for (size_t m = 1; m < r.months; m++) {
+                if (*stop) {
+                    rc = diag_fail(d, EXIT_INTERRUPTED, "interrupted; no results written");
+                    break;
+                }
+                world_step(w);
+                record_month(&r, w, m);
+            }
+            if (!rc && write_replication(&r, a, rep, seed, w))
+                rc = diag_fail(d, EXIT_INPUT, "out of memory for the outcomes");
+            world_free(w);
         }
-        if (!rc)
-            write_replication(&r, rep, seed, w);
-        world_free(w);
     }
     if (!quiet && isatty(STDERR_FILENO))
         fputc('\n', stderr);
@@ -310,6 +486,42 @@ int run_replications(const struct params *p, struct results *res, int quiet, con
         rc = write_table(res, "means.csv", write_means, &r, d);
     if (!rc)
         rc = write_table(res, "failures.csv", write_aligned, &r, d);
+    if (!rc && n_arms > 1)
+        rc = write_table(res, "comparison.csv", write_comparison, &r, d);
     run_free(&r);
     return rc;
+}
+
+int run_parse_arms(const struct params *base, const char *list, struct arm *arms, int max, struct diag *d)
+{
+    char text[4096];
+    if (strcmp(list, "all") == 0) {
+        size_t n = (size_t)snprintf(text, sizeof text, "none");
+        for (int s = 0; s < STRATEGIES; s++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "; %s", strategy_name((enum strategy)s));
+    } else {
+        snprintf(text, sizeof text, "%s", list);
+    }
+    int n = 0;
+    for (char *save = NULL, *arm = strtok_r(text, ";", &save); arm; arm = strtok_r(NULL, ";", &save)) {
+        while (*arm == ' ')
+            arm++;
+        size_t len = strlen(arm);
+        while (len > 0 && arm[len - 1] == ' ')
+            arm[--len] = '\0';
+        if (n == max)
+            return diag_fail(d, EXIT_INPUT, "at most %d strategies in one comparison", max);
+        struct schedule s;
+        char why[400];
+        if (schedule_parse(arm, &s, why, sizeof why))
+            return diag_fail(d, EXIT_INPUT, "strategy %d ('%s'): %s", n + 1, arm, why);
+        if (strlen(arm) >= PARAMS_STRING_MAX)
+            return diag_fail(d, EXIT_INPUT, "strategy %d is longer than %d characters", n + 1, PARAMS_STRING_MAX - 1);
+        arms[n].p = *base;
+        snprintf(arms[n].p.intervention_schedule, PARAMS_STRING_MAX, "%s", arm);
+        n++;
+    }
+    if (n == 0)
+        return diag_fail(d, EXIT_INPUT, "expected at least one strategy, found none");
+    return n;
 }

@@ -1,4 +1,7 @@
-/* run: replications of one parameter set, and the results files they make. */
+/* run: replications of one or more arms (strategies), and the results files
+ * they make. Every arm runs on the same replications with the same seeds
+ * (common random numbers), so arms are identical until the first
+ * intervention and their differences are paired. */
 #ifndef TURNAROUND_RUN_H
 #define TURNAROUND_RUN_H
 
@@ -8,11 +11,20 @@
 #include "params.h"
 #include "results.h"
 
-/* Run p.run_reps replications and write config.cfg, trajectories.csv,
- * summary.csv, replications.csv, means.csv and failures.csv into r. Stops
- * early, reporting EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes
- * to stderr unless quiet. On error fills d and returns -1; the caller aborts r. */
-int run_replications(const struct params *p, struct results *r, int quiet, const volatile sig_atomic_t *stop,
-                     struct diag *d);
+struct arm {
+    struct params p;   /* the run's parameters with this arm's intervention.schedule */
+};
+
+/* Run p.run_reps replications of each arm and write config.cfg,
+ * trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv
+ * and, with more than one arm, comparison.csv into r. Stops early, reporting
+ * EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes to stderr
+ * unless quiet. On error fills d and returns -1; the caller aborts r. */
+int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, const volatile sig_atomic_t *stop,
+             struct diag *d);
+
+/* Split "a; b; c" into arms built on base (at most max). Returns the number,
+ * or -1 with d filled. "all" gives none and every single strategy. */
+int run_parse_arms(const struct params *base, const char *list, struct arm *arms, int max, struct diag *d);
 
 #endif

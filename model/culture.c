@@ -53,6 +53,10 @@ void culture_step_org(struct org *o, const struct params *p)
     /* Socialisation trials, each dimension where a member differs from the
      * code, member after member, form one Bernoulli process with chance p1. */
     struct trials social = trials_start(p1, r);
+    /* Members directed by commissioners come to believe the directed practice
+     * on each dimension with chance lv.internalise a month. */
+    const struct belief directive = o->lv.directive;
+    struct trials adopt_directed = trials_start(directive.known ? o->lv.internalise : 0.0, o->rng[RNG_INTERVENTION]);
     struct counter plus, minus;
     memset(&plus, 0, sizeof plus);
     memset(&minus, 0, sizeof minus);
@@ -68,18 +72,26 @@ void culture_step_org(struct org *o, const struct params *p)
         uint64_t differ = code.known & ~(k & ~(v ^ code.value));
         if (differ) {
             uint64_t adopt = trials_take(&social, differ);
-            o->known[i] = k | adopt;
-            o->value[i] = (v & ~adopt) | (code.value & adopt);
+            k |= adopt;
+            v = (v & ~adopt) | (code.value & adopt);
         }
+        if (directive.known) {
+            uint64_t believe = trials_take(&adopt_directed, directive.known & ~(k & ~(v ^ directive.value)));
+            k |= believe;
+            v = (v & ~believe) | (directive.value & believe);
+        }
+        o->known[i] = k;
+        o->value[i] = v;
     }
 
     o->acted_on = 0;
-    if (p->culture_code_learning <= 0.0 || speakers == 0)
+    const double p2 = p->culture_code_learning * o->lv.learning;
+    if (p2 <= 0.0 || speakers == 0)
         return;
     int planes = 0;
     while (planes < PLANES && (speakers >> planes))
         planes++;
-    const double stay = 1.0 - p->culture_code_learning;
+    const double stay = 1.0 - p2;
     for (int d = 0; d < p->culture_dimensions; d++) {
         uint64_t bit = 1ULL << d;
         uint32_t np = counter_get(&plus, d, planes), nm = counter_get(&minus, d, planes);

@@ -27,11 +27,19 @@ void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask)
     o->code.value &= ~forget;
 }
 
+/* Leaders change at random (and when an interim leader's contract ends);
+ * coaching raises openness and outward orientation. */
 void leadership_step(struct world *w)
 {
     for (size_t i = 0; i < w->n_orgs; i++) {
         struct org *o = &w->orgs[i];
-        if (w->p.leader_turnover > 0.0 && gsl_rng_uniform(o->rng[RNG_LEADER]) < w->p.leader_turnover)
+        if (o->iv.interim_leader_until >= 0 && w->month >= o->iv.interim_leader_until) {
             leadership_change(o, &w->p, w->dim_mask);
+            o->iv.interim_leader_until = -1;
+        } else if (w->p.leader_turnover > 0.0 && gsl_rng_uniform(o->rng[RNG_LEADER]) < w->p.leader_turnover) {
+            leadership_change(o, &w->p, w->dim_mask);
+        }
+        o->openness += o->lv.coaching * (1.0 - o->openness);
+        o->outward += o->lv.coaching * (1.0 - o->outward);
     }
 }

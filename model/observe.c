@@ -12,11 +12,14 @@ void observe_org(const struct world *w, struct org *o)
     const struct belief std = w->standard, code = o->code;
     const uint16_t induction = (uint16_t)p->staff_induction;
     const double novice = p->staff_novice_capacity;
+    /* Practice is belief, except where commissioners direct it. */
+    const uint64_t dk = o->lv.directive.known, dv = o->lv.directive.value;
     double truth = 0.0, seen = 0.0, voice = 0.0;
     for (uint32_t i = 0; i < o->n; i++) {
-        double cap = o->tenure[i] < induction ? novice : 1.0;
-        truth += cap * belief_match(o->known[i], o->value[i], std);
-        seen += cap * belief_match(o->known[i], o->value[i], code);
+        double cap = o->tenure[i] < induction && o->contract[i] == CONTRACT_PERMANENT ? novice : 1.0;
+        uint64_t k = o->known[i] | dk, v = (o->value[i] & ~dk) | dv;
+        truth += cap * belief_match(k, v, std);
+        seen += cap * belief_match(k, v, code);
         voice += o->voice[i];
     }
     double norm = (double)o->n * p->culture_dimensions;

@@ -59,6 +59,10 @@ void org_init(struct world *w, struct org *o, size_t index)
         o->team[i] = (uint16_t)(i / (uint32_t)p->org_team_size);
         o->contract[i] = CONTRACT_PERMANENT;
     }
+    o->index = index;
+    levers_reset(&o->lv);
+    o->iv.trigger_month = o->iv.start_month = o->iv.exit_month = -1;
+    o->iv.first_good_month = o->iv.relapse_month = o->iv.interim_leader_until = -1;
     o->hist.month_failed = -1;
     o->hist.min_quality = INFINITY;
     o->next_inspection = 0;

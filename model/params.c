@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "schedule.h"
+
 #define R(path, field, def, lo, hi, unit, doc) \
     { path, PARAM_REAL, offsetof(struct params, field), def, lo, hi, NULL, unit, doc }
 #define I(path, field, def, lo, hi, unit, doc) \
@@ -109,6 +111,78 @@ const struct param_def params_table[] = {
       "pressure after a requires-improvement rating (inadequate gives 1)"),
     R("regulator.pressure_decay", regulator_pressure_decay, 0.05, 0, 1, "per month",
       "share of pressure that fades each month"),
+
+    S("intervention.schedule", intervention_schedule, "none",
+      "the response to an inadequate rating: strategies joined by +, phases by commas (see README)"),
+    S("intervention.exit", intervention_exit, "fixed:36",
+      "when the intervention ends: fixed:MONTHS, rating (first good rating) or capability"),
+    S("intervention.applies_to", intervention_applies_to, "all",
+      "which organisations an inadequate rating puts under intervention: all, or focal"),
+    I("intervention.delay", intervention_delay, 3, 0, 120, "months",
+      "months from the inadequate rating to the start of the intervention"),
+    I("intervention.min_months", intervention_min_months, 12, 0, 1200, "months",
+      "earliest exit under the rating and capability tests"),
+    I("intervention.max_months", intervention_max_months, 72, 1, 1200, "months",
+      "longest intervention: it ends then whatever the exit test says"),
+    I("intervention.check_every", intervention_check_every, 6, 1, 120, "months",
+      "months between the commissioners' capability checks"),
+    I("intervention.forecasts", intervention_forecasts, 10, 0, 1000, "forecasts",
+      "forecasts of the organisation without support at each capability check"),
+    I("intervention.forecast_months", intervention_forecast_months, 24, 1, 600, "months",
+      "how far ahead each capability forecast looks"),
+    R("intervention.forecast_share", intervention_forecast_share, 0.8, 0, 1, "share",
+      "share of forecasts that must end good for the capability test to pass"),
+    R("intervention.knowledge", intervention_knowledge, 0.9, 0, 1, "share of dimensions",
+      "share of the current standard the commissioners know correctly (the rest they have wrong)"),
+    I("intervention.after_months", intervention_after_months, 36, 1, 600, "months",
+      "months after exit over which sustained quality is measured, and at the end of a run"),
+
+    R("blame.removal", blame_removal, 0.1, 0, 1, "share of staff",
+      "share of staff removed as the lowest performers (judged by the organisation's own view)"),
+    I("blame.leader", blame_leader, 1, 0, 1, "0 or 1", "1: the leader is removed and replaced"),
+    I("blame.every", blame_every, 0, 0, 600, "months", "months between repeated blame while it lasts; 0: once"),
+
+    R("restructure.memory_loss", restructure_memory_loss, 0.3, 0, 1, "share of dimensions",
+      "share of the code (corporate memory) lost in a restructuring"),
+    R("restructure.reassigned", restructure_reassigned, 0.5, 0, 1, "share of staff",
+      "share of staff moved to new roles, who start their induction again (the capacity dip)"),
+    I("restructure.every", restructure_every, 0, 0, 600, "months",
+      "months between repeated restructurings while it lasts; 0: once"),
+
+    I("takeover.commissioners", takeover_commissioners, 4, 1, 100, "commissioners",
+      "commissioners taking executive control (each month of each is a commissioner-month)"),
+    R("takeover.internalisation", takeover_internalisation, 0.02, 0, 1, "per dimension per month",
+      "chance a member comes to believe a practice they are directed to follow"),
+    R("takeover.suppression", takeover_suppression, 0.9, 0, 1, "share",
+      "share of the organisation's own code learning suppressed while commissioners direct practice"),
+
+    I("ownership.commissioners", ownership_commissioners, 2, 1, 100, "commissioners",
+      "commissioners working through the organisation's leadership"),
+    R("ownership.coaching", ownership_coaching, 0.05, 0, 1, "per month",
+      "rate at which coaching moves the leader's openness and outward orientation toward 1"),
+    R("ownership.ties", ownership_ties, 0.1, 0, 1, "per month",
+      "extra effort the commissioners put into rebuilding peer ties"),
+    R("ownership.voice", ownership_voice, 0.03, 0, 1, "per month",
+      "rate at which the commissioners raise psychological safety toward 1"),
+    R("ownership.benchmark", ownership_benchmark, 0.05, 0, 1, "per dimension per month",
+      "chance the commissioners show the organisation their view of good practice on a dimension"),
+
+    I("peer.every", peer_every, 6, 1, 120, "months", "months between peer reviews"),
+    I("peer.days", peer_days, 20, 0, 1000, "days", "peer-review days each review costs"),
+    R("peer.reveal", peer_reveal, 0.3, 0, 1, "share of dimensions",
+      "share of the current standard a review shows the organisation"),
+    R("peer.ties", peer_ties, 0.3, 0, 1, "share",
+      "share of the way to full strength each review rebuilds the organisation's ties"),
+
+    R("interim.share", interim_share, 0.15, 0, 1, "share of staff", "share of posts filled by interims"),
+    I("interim.months", interim_months, 12, 1, 600, "months", "length of an interim's contract"),
+    R("interim.knowledge", interim_knowledge, 0.95, 0, 1, "share of dimensions",
+      "share of the current standard an interim practises"),
+    I("interim.leader", interim_leader, 1, 0, 1, "0 or 1",
+      "1: an open, outward interim leader is appointed for a contract"),
+
+    S("compare.strategies", compare_strategies, "none; takeover; retained_ownership",
+      "the arms 'turnaround compare' runs, as schedules separated by ;"),
 
     S("focal.name", focal_name, "",
       "name of a focal organisation (organisation 0) with the traits below; empty for none"),
@@ -265,6 +339,49 @@ int params_in_range(const struct param_def *d, double v)
     return 1;
 }
 
+/* The intervention's texts: schedule, exit test, target and compare's arms. */
+static int check_strategies(const struct params *p, char *msg, size_t len, const char **culprit)
+{
+    char why[400];
+    struct schedule s;
+    struct exit_test e;
+    if (schedule_parse(p->intervention_schedule, &s, why, sizeof why)) {
+        snprintf(msg, len, "intervention.schedule: %s", why);
+        *culprit = "intervention.schedule";
+        return -1;
+    }
+    if (exit_parse(p->intervention_exit, &e, why, sizeof why)) {
+        snprintf(msg, len, "intervention.exit: %s", why);
+        *culprit = "intervention.exit";
+        return -1;
+    }
+    if (strcmp(p->intervention_applies_to, "all") != 0 && strcmp(p->intervention_applies_to, "focal") != 0) {
+        snprintf(msg, len, "intervention.applies_to: expected all or focal, found '%s'", p->intervention_applies_to);
+        *culprit = "intervention.applies_to";
+        return -1;
+    }
+    if (strcmp(p->intervention_applies_to, "focal") == 0 && !p->focal_name[0]) {
+        snprintf(msg, len, "intervention.applies_to is focal, but there is no focal organisation (focal.name is empty)");
+        *culprit = "intervention.applies_to";
+        return -1;
+    }
+    char arms[PARAMS_STRING_MAX];
+    snprintf(arms, sizeof arms, "%s", p->compare_strategies);
+    int k = 0;
+    for (char *save = NULL, *arm = strtok_r(arms, ";", &save); arm; arm = strtok_r(NULL, ";", &save), k++)
+        if (schedule_parse(arm, &s, why, sizeof why)) {
+            snprintf(msg, len, "compare.strategies, arm %d ('%s'): %s", k + 1, arm, why);
+            *culprit = "compare.strategies";
+            return -1;
+        }
+    if (k == 0) {
+        snprintf(msg, len, "compare.strategies: expected at least one arm, found none");
+        *culprit = "compare.strategies";
+        return -1;
+    }
+    return 0;
+}
+
 int params_check(const struct params *p, char *msg, size_t len, const char **culprit)
 {
     if (p->init_code_correct + p->init_code_wrong > 1.0) {
@@ -294,6 +411,8 @@ int params_check(const struct params *p, char *msg, size_t len, const char **cul
         *culprit = "org.team_size";
         return -1;
     }
+    if (check_strategies(p, msg, len, culprit))
+        return -1;
     if (p->peers_degree % 2 != 0) {
         snprintf(msg, len, "peers.degree must be even (ties go to both sides on the ring), found %d",
                  p->peers_degree);

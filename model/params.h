@@ -75,6 +75,49 @@ struct params {
     double regulator_pressure_ri;
     double regulator_pressure_decay;
 
+    char intervention_schedule[PARAMS_STRING_MAX];
+    char intervention_exit[PARAMS_STRING_MAX];
+    char intervention_applies_to[PARAMS_STRING_MAX];
+    int intervention_delay;
+    int intervention_min_months;
+    int intervention_max_months;
+    int intervention_check_every;
+    int intervention_forecasts;
+    int intervention_forecast_months;
+    double intervention_forecast_share;
+    double intervention_knowledge;
+    int intervention_after_months;
+
+    double blame_removal;
+    int blame_leader;
+    int blame_every;
+
+    double restructure_memory_loss;
+    double restructure_reassigned;
+    int restructure_every;
+
+    int takeover_commissioners;
+    double takeover_internalisation;
+    double takeover_suppression;
+
+    int ownership_commissioners;
+    double ownership_coaching;
+    double ownership_ties;
+    double ownership_voice;
+    double ownership_benchmark;
+
+    int peer_every;
+    int peer_days;
+    double peer_reveal;
+    double peer_ties;
+
+    double interim_share;
+    int interim_months;
+    double interim_knowledge;
+    int interim_leader;
+
+    char compare_strategies[PARAMS_STRING_MAX];
+
     char focal_name[PARAMS_STRING_MAX];
     int focal_staff;
     double focal_openness;

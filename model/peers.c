@@ -111,7 +111,7 @@ void peers_init_strengths(struct world *w, gsl_rng *r)
 void peers_ties_org(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    double effort = p->peers_renewal * o->outward * (1.0 - p->org_defensiveness * o->pressure);
+    double effort = p->peers_renewal * o->outward * (1.0 - p->org_defensiveness * o->pressure) + o->lv.tie_effort;
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++) {
         double s = w->tie_strength[t];
         w->tie_strength[t] = clamp01(s - p->peers_decay * s + effort * (1.0 - s));
@@ -137,6 +137,16 @@ static void bench_org(struct world *w, struct org *o)
             seen |= 1ULL << d;
     o->bench.known |= seen;
     o->bench.value = (o->bench.value & ~seen) | (w->standard.value & seen);
+    if (o->lv.show_view > 0.0) {
+        /* Commissioners show their own view, errors and all. */
+        struct belief view = intervention_view(w, o);
+        uint64_t shown = 0;
+        for (int d = 0; d < p->culture_dimensions; d++)
+            if (gsl_rng_uniform(o->rng[RNG_INTERVENTION]) < o->lv.show_view)
+                shown |= 1ULL << d;
+        o->bench.known |= shown;
+        o->bench.value = (o->bench.value & ~shown) | (view.value & shown);
+    }
 }
 
 void peers_step(struct world *w)

@@ -19,6 +19,13 @@ uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index)
     return rng_mix(h ^ rng_mix(index + 0x4f5247ULL));
 }
 
+uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, uint64_t k)
+{
+    uint64_t h = rng_mix(rep_seed ^ rng_mix(0x464f5245ULL + index));
+    h = rng_mix(h ^ rng_mix(month + 0x4d4f4eULL));
+    return rng_mix(h ^ rng_mix(k + 0x4b4bULL));
+}
+
 /* GSL's taus2 is seeded through a 32-bit integer, so among the ~10^5 streams
  * of a large sector some pairs would share a seed (the birthday bound). Its
  * state is three 32-bit words; fill them from 96 bits of the key instead,

@@ -20,6 +20,7 @@ enum rng_stream {
     RNG_HIRING,     /* whom the labour market supplies */
     RNG_LEADER,     /* leader changes */
     RNG_REGULATOR,  /* inspection noise and blame events */
+    RNG_INTERVENTION, /* the strategies' own draws (whom to remove, interims, the commissioners' view) */
     RNG_STREAMS
 };
 
@@ -32,6 +33,10 @@ uint64_t rng_rep_seed(uint64_t seed, uint64_t rep);
 /* The 64-bit key of stream s of organisation index (0 for sector-wide
  * streams) in a replication: every stream's state is derived from it. */
 uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index);
+
+/* The replication seed of capability forecast k of organisation index at
+ * month: a world of its own, sharing no stream with the main run. */
+uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, uint64_t k);
 
 /* A new taus2 generator whose state is set from the stream's key. Returns NULL
  * when memory runs out. Free with gsl_rng_free. */

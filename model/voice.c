@@ -10,7 +10,7 @@ void voice_step_org(struct org *o, const struct params *p, double *team_sum, uin
 {
     double acted = (double)o->acted_on / p->culture_dimensions;
     double s = o->safety;
-    s += p->voice_responsiveness * (o->openness - s) + p->voice_acted_gain * acted * (1.0 - s);
+    s += p->voice_responsiveness * (o->openness - s) + (p->voice_acted_gain * acted + o->lv.safety) * (1.0 - s);
     float keep = 1.0f;
     if (o->blame_pending) {
         s *= 1.0 - p->voice_blame_shock;

@@ -11,14 +11,14 @@
 void workforce_hire(struct world *w, struct org *o, uint32_t slot)
 {
     const struct params *p = &w->p;
+    const struct world *market = w->market;
     gsl_rng *r = o->rng[RNG_HIRING];
     struct belief b;
-    if (w->n_orgs > 1 && gsl_rng_uniform(r) < p->staff_hire_from_sector) {
-        size_t self = (size_t)(o - w->orgs);
-        size_t j = gsl_rng_uniform_int(r, w->n_orgs - 1);
-        if (j >= self)
+    if (market->n_orgs > 1 && gsl_rng_uniform(r) < p->staff_hire_from_sector) {
+        size_t j = gsl_rng_uniform_int(r, market->n_orgs - 1);
+        if (j >= o->index)
             j++;
-        const struct org *from = &w->orgs[j];
+        const struct org *from = &market->orgs[j];
         uint32_t s = (uint32_t)gsl_rng_uniform_int(r, from->n);
         b.known = from->known[s];
         b.value = from->value[s];
@@ -33,6 +33,8 @@ void workforce_hire(struct world *w, struct org *o, uint32_t slot)
         b.known |= trained;
         b.value = (b.value & ~trained) | (w->standard.value & trained);
     }
+    if (o->contract[slot] == CONTRACT_INTERIM)
+        o->interims--;
     o->known[slot] = b.known;
     o->value[slot] = b.value;
     o->voice[slot] = (float)o->safety;
@@ -48,6 +50,12 @@ void workforce_step_org(struct world *w, struct org *o)
     for (uint32_t i = 0; i < o->n; i++)
         if (o->tenure[i] < UINT16_MAX)
             o->tenure[i]++;
+    /* Interims leave when their contracts end. */
+    for (uint32_t i = 0; o->interims > 0 && i < o->n; i++)
+        if (o->contract[i] == CONTRACT_INTERIM && o->tenure[i] >= p->interim_months) {
+            workforce_hire(w, o, i);
+            o->leavers++;
+        }
     if (rate <= 0.0)
         return;
     if (rate > 1.0)

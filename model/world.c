@@ -91,6 +91,15 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
         return NULL;
     }
 
+    w->market = w;
+    w->intervene = 1;
+    char why[400];
+    if (schedule_parse(p->intervention_schedule, &w->schedule, why, sizeof why)
+        || exit_parse(p->intervention_exit, &w->exit, why, sizeof why)) {
+        gsl_rng_free(net);
+        world_free(w);
+        return NULL;
+    }
     w->standard.known = w->dim_mask;
     w->standard.value = 0;
     for (int d = 0; d < p->culture_dimensions; d++)
@@ -141,6 +150,7 @@ void world_step(world *w)
     leadership_step(w);  /* leader changes */
     observe_step(w);     /* the month's measures */
     regulator_step(w);   /* inspections, ratings, pressure, blame */
+    intervention_step(w); /* triggers, the strategies of the current phase, exit tests */
 }
 
 int world_month(const world *w)
@@ -166,6 +176,20 @@ const struct org_obs *world_obs(const world *w, size_t org)
 const struct org_history *world_history(const world *w, size_t org)
 {
     return &w->orgs[org].hist;
+}
+
+void world_intervention(const world *w, size_t org, struct org_intervention *out)
+{
+    const struct intervention *iv = &w->orgs[org].iv;
+    out->started = iv->state >= IV_ACTIVE;
+    out->trigger_month = iv->trigger_month;
+    out->start_month = iv->state >= IV_ACTIVE ? iv->start_month : -1;
+    out->exit_month = iv->exit_month;
+    out->first_good_month = iv->first_good_month;
+    out->relapse_month = iv->relapse_month;
+    out->commissioner_months = iv->commissioner_months;
+    out->interim_months = iv->interim_months;
+    out->peer_review_days = iv->peer_days;
 }
 
 size_t world_bytes(const world *w)

@@ -33,6 +33,19 @@ struct org_history {
     double gap_at_failure; /* perceived - true quality in month_failed */
 };
 
+/* An organisation's intervention so far. In the control arm (schedule
+ * "none") the course is the same with no strategies: it "starts" when an
+ * intervention would have, and never exits. Months are -1 where not reached. */
+struct org_intervention {
+    int started;               /* 1 once it has started */
+    int trigger_month;         /* the inadequate rating that triggered it */
+    int start_month;
+    int exit_month;
+    int first_good_month;      /* first good or outstanding rating from the start on */
+    int relapse_month;         /* first inadequate rating after exit */
+    double commissioner_months, interim_months, peer_review_days;
+};
+
 /* Allocate a world for one replication and set up its month-0 state (the
  * network, the organisations, a baseline inspection). p must have passed
  * validation. Returns NULL when memory runs out, having freed what it built. */
@@ -49,6 +62,8 @@ size_t world_orgs(const world *w);
 size_t world_staff(const world *w);
 const struct org_obs *world_obs(const world *w, size_t org);
 const struct org_history *world_history(const world *w, size_t org);
+
+void world_intervention(const world *w, size_t org, struct org_intervention *out);
 
 /* Bytes the world allocated, in total and per staff member. */
 size_t world_bytes(const world *w);

@@ -7,6 +7,7 @@
 
 #include "params.h"
 #include "rng.h"
+#include "schedule.h"
 #include "world.h"
 
 /* A belief vector over up to 64 dimensions: known bit d set means a view on
@@ -16,6 +17,34 @@ struct belief {
 };
 
 enum contract { CONTRACT_PERMANENT, CONTRACT_INTERIM, CONTRACT_COMMISSIONER };
+
+enum intervention_state { IV_NONE, IV_PENDING, IV_ACTIVE, IV_EXITED };
+
+/* An organisation's intervention: its course, costs and the commissioners. */
+struct intervention {
+    int state;                 /* enum intervention_state */
+    int trigger_month, start_month, exit_month;
+    int first_good_month;      /* first good or outstanding rating from the start on; -1 none */
+    int relapse_month;         /* first inadequate rating after exit; -1 none */
+    unsigned active;           /* strategies acting this month */
+    int next_blame, next_restructure, next_review, next_check;
+    int interim_leader_until;  /* month an interim leader's contract ends; -1 none */
+    uint64_t view_errors;      /* dimensions the commissioners have wrong */
+    double commissioner_months, interim_months, peer_days;
+};
+
+/* The levers through which strategies act on the processes; each process
+ * reads only these, never the strategies. Neutral values: learning 1, the
+ * rest 0 or empty. */
+struct levers {
+    double learning;           /* factor on code learning (culture) */
+    struct belief directive;   /* practice directed by commissioners (culture, observe) */
+    double internalise;        /* chance a member comes to believe a directed practice (culture) */
+    double tie_effort;         /* extra effort rebuilding ties (peers) */
+    double show_view;          /* chance a dimension of the commissioners' view reaches the benchmark (peers) */
+    double safety;             /* rate at which safety is raised toward 1 (voice) */
+    double coaching;           /* rate at which the leader's openness and outward orientation rise (leadership) */
+};
 
 struct org {
     /* Staff, as views into the world's arrays (one entry per member). */
@@ -46,6 +75,11 @@ struct org {
     struct org_obs obs;
     struct org_history hist;
 
+    size_t index;              /* in the sector (a forecast's copy keeps it) */
+    uint32_t interims;         /* members on interim contracts */
+    struct intervention iv;
+    struct levers lv;
+
     gsl_rng *rng[RNG_STREAMS];
 };
 
@@ -74,6 +108,11 @@ struct world {
 
     gsl_rng *rng_standard;
     size_t bytes;
+
+    struct schedule schedule;  /* the intervention; n == 0: none (the control arm) */
+    struct exit_test exit;
+    int intervene;             /* 0 in a capability forecast: nothing intervenes */
+    const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
 };
 
 static inline int belief_match(uint64_t known, uint64_t value, struct belief ref)
@@ -96,6 +135,7 @@ void workforce_step(struct world *w);
 void leadership_step(struct world *w);
 void observe_step(struct world *w);
 void regulator_step(struct world *w);
+void intervention_step(struct world *w);
 
 /* Per-organisation pieces, for tests of one submodel. */
 void culture_step_org(struct org *o, const struct params *p);
@@ -107,6 +147,17 @@ void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask)
 void observe_org(const struct world *w, struct org *o);
 void regulator_inspect(struct org *o, const struct params *p, int month);
 int regulator_rate(const struct params *p, double measured);
+
+/* Interventions, in intervention.c, strategy.c and forecast.c. */
+struct belief intervention_view(const struct world *w, const struct org *o);
+void levers_reset(struct levers *lv);
+void strategy_blame(struct world *w, struct org *o);
+void strategy_restructure(struct world *w, struct org *o);
+void strategy_peer_review(struct world *w, struct org *o);
+void strategy_interims(struct world *w, struct org *o);
+void strategy_levers(const struct world *w, struct org *o, unsigned active);
+/* Share of forecasts in which the organisation, left without support, ends good. */
+double forecast_capability(const struct world *w, const struct org *o);
 
 /* Set-up, in org.c and peers.c. */
 int peers_build(struct world *w, gsl_rng *r);
