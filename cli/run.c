@@ -164,7 +164,8 @@ static int add_result(struct run *r, const struct result *res)
 }
 
 /* The outcomes of org's intervention; NaN where they do not apply. */
-static void outcomes(const struct org_intervention *iv, int control, double *v)
+/* last: the run's last month; window: months after exit in which a relapse counts. */
+static void outcomes(const struct org_intervention *iv, int control, int last, int window, double *v)
 {
     for (int k = 0; k < OUTCOMES; k++)
         v[k] = NAN;
@@ -174,9 +175,12 @@ static void outcomes(const struct org_intervention *iv, int control, double *v)
     v[O_PEER_DAYS] = iv->peer_review_days;
     if (!control && iv->exit_month >= 0) {
         v[O_MONTHS_UNDER] = iv->exit_month - iv->start_month;
-        v[O_RELAPSED] = iv->relapse_month >= 0;
-        if (iv->relapse_month >= 0)
+        if (iv->relapse_month >= 0) {
+            v[O_RELAPSED] = 1.0;
             v[O_MONTHS_TO_RELAPSE] = iv->relapse_month - iv->exit_month;
+        } else if (iv->exit_month + window - 1 <= last) {
+            v[O_RELAPSED] = 0.0;   /* watched for the whole window: no relapse */
+        }
     }
 }
 
@@ -204,7 +208,7 @@ static int write_replication(struct run *r, int arm, int rep, uint64_t seed, con
         struct org_intervention iv;
         world_intervention(w, i, &iv);
         struct result res = { arm, rep, i, { 0 } };
-        outcomes(&iv, control, res.v);
+        outcomes(&iv, control, (int)r->months - 1, p->intervention_after_months, res.v);
         if (!control && iv.exit_month >= 0)
             res.v[O_QUALITY_AFTER_EXIT] = mean_quality(r, i, iv.exit_month, after);
         res.v[O_LATE_QUALITY] = mean_quality(r, i, (long)r->months - after, after);

@@ -4,8 +4,10 @@
  * forward without support, several times, in a world of their own making:
  * the standard as they understand it (intervention.knowledge), hires from the
  * real sector as it stands, and random streams of the forecast's own, so the
- * main run never sees a draw of theirs. They leave when enough forecasts end
- * rated good. */
+ * main run never sees a draw of theirs. A forecast succeeds when the
+ * organisation ends good and no inspection on the way rates it inadequate;
+ * they leave when enough forecasts succeed. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,9 +85,14 @@ double forecast_capability(const struct world *w, const struct org *o)
         struct world *f = forecast_world(w, o, rng_forecast_seed(w->rep_seed, o->index, (uint64_t)w->month, (uint64_t)k));
         if (!f)
             return 0.0;   /* no forecast, no confidence: the commissioners stay */
-        for (int m = 0; m < p->intervention_forecast_months; m++)
+        /* Good at the horizon, and no inspection on the way finds it inadequate. */
+        int failed = 0;
+        for (int m = 0; m < p->intervention_forecast_months; m++) {
             world_step(f);
-        good += f->orgs[0].obs.quality >= p->regulator_good;
+            const struct org_obs *ob = &f->orgs[0].obs;
+            failed |= !isnan(ob->measured) && ob->rating == RATING_INADEQUATE;
+        }
+        good += !failed && f->orgs[0].obs.quality >= p->regulator_good;
         world_free(f);
     }
     return (double)good / p->intervention_forecasts;

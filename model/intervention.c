@@ -6,6 +6,7 @@
  * intervention.max_months. Afterwards it watches for relapse. The control arm
  * ("none") follows the same course with no strategies and no exit, so its
  * outcomes are measured from the same start. */
+#include <math.h>
 #include <string.h>
 
 #include "world_impl.h"
@@ -44,6 +45,10 @@ static void start(struct world *w, struct org *o)
     for (int d = 0; d < w->p.culture_dimensions; d++)
         if (gsl_rng_uniform(r) >= w->p.intervention_knowledge)
             iv->view_errors |= 1ULL << d;
+    iv->scope = 0;
+    for (int d = 0; d < w->p.culture_dimensions; d++)
+        if (gsl_rng_uniform(r) < w->p.takeover_scope)
+            iv->scope |= 1ULL << d;
     iv->next_check = w->month + w->p.intervention_min_months;
 }
 
@@ -112,6 +117,7 @@ static void step_org(struct world *w, struct org *o)
 {
     struct intervention *iv = &o->iv;
     int rating = o->obs.rating;
+    int inspected = !isnan(o->obs.measured);
     if (iv->state == IV_NONE && rating == RATING_INADEQUATE && eligible(w, o)) {
         iv->state = IV_PENDING;
         iv->trigger_month = w->month;
@@ -121,7 +127,10 @@ static void step_org(struct world *w, struct org *o)
         start(w, o);
     if (iv->state >= IV_ACTIVE && iv->first_good_month < 0 && rated_good(o))
         iv->first_good_month = w->month;
-    if (iv->state == IV_EXITED && iv->relapse_month < 0 && rating == RATING_INADEQUATE)
+    /* A relapse is an inspection after exit that rates it inadequate, within
+     * intervention.after_months: the same window for every arm. */
+    if (iv->state == IV_EXITED && iv->relapse_month < 0 && rating == RATING_INADEQUATE && inspected
+        && w->month < iv->exit_month + w->p.intervention_after_months)
         iv->relapse_month = w->month;
     if (iv->state == IV_ACTIVE && w->schedule.n > 0) {
         int months = w->month - iv->start_month;

@@ -90,6 +90,8 @@ struct params {
 
     double blame_removal;
     int blame_leader;
+    double blame_successor_openness;
+    double blame_successor_outward;
     int blame_every;
 
     double restructure_memory_loss;
@@ -99,6 +101,7 @@ struct params {
     int takeover_commissioners;
     double takeover_internalisation;
     double takeover_suppression;
+    double takeover_scope;
 
     int ownership_commissioners;
     double ownership_coaching;

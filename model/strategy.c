@@ -13,6 +13,8 @@ void strategy_blame(struct world *w, struct org *o)
     const struct params *p = &w->p;
     if (p->blame_leader) {
         leadership_change(o, p, w->dim_mask);
+        o->openness = p->blame_successor_openness;
+        o->outward = p->blame_successor_outward;
         o->iv.interim_leader_until = -1;
     }
     uint32_t quota = (uint32_t)(p->blame_removal * o->n + 0.5);
@@ -114,6 +116,8 @@ void strategy_levers(const struct world *w, struct org *o, unsigned active)
         /* Commissioners direct practice to their own view; the organisation's
          * own code learns little while they do. */
         lv->directive = intervention_view(w, o);
+        lv->directive.known &= o->iv.scope;
+        lv->directive.value &= o->iv.scope;
         lv->internalise = p->takeover_internalisation;
         lv->learning *= 1.0 - p->takeover_suppression;
     }

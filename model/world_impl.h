@@ -30,6 +30,7 @@ struct intervention {
     int next_blame, next_restructure, next_review, next_check;
     int interim_leader_until;  /* month an interim leader's contract ends; -1 none */
     uint64_t view_errors;      /* dimensions the commissioners have wrong */
+    uint64_t scope;            /* dimensions a takeover directs */
     double commissioner_months, interim_months, peer_days;
 };
 

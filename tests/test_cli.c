@@ -564,7 +564,7 @@ static void csv_headers_and_rows(void **state)
     char *dir = path_in(tmp, "a");
 
     char *traj = read_in(dir, "trajectories.csv");
-    const char *want_traj = "rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating";
+    const char *want_traj = "strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating";
     if (strncmp(traj, want_traj, strlen(want_traj)) != 0)
         fail_msg("trajectories.csv header:\n%.200s", traj);
     /* One sector row per replication and month, months 0..24. */
@@ -575,14 +575,14 @@ static void csv_headers_and_rows(void **state)
     free(traj);
 
     char *sum = read_in(dir, "summary.csv");
-    const char *want_sum = "rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure";
+    const char *want_sum = "strategy,rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure";
     if (strncmp(sum, want_sum, strlen(want_sum)) != 0)
         fail_msg("summary.csv header:\n%.200s", sum);
     free(sum);
 
     char *reps = read_in(dir, "replications.csv");
-    assert_has(reps, "\n0,");
-    assert_has(reps, "\n1,");
+    assert_has(reps, "\nnone,0,");
+    assert_has(reps, "\nnone,1,");
     free(reps);
     free(dir);
 }
@@ -615,7 +615,7 @@ static void scenario_with_relative_base(void **state)
     struct cmd_result r;
     turnaround(&r, "run '%s/mine.cfg' --out '%s/out'", scenarios, tmp);
     assert_status(&r, 0);
-    assert_has(r.out, "A small sector: 2 replications of 18 months, 9 organisations");
+    assert_has(r.out, "A small sector: 1 strategy x 2 replications of 18 months, 9 organisations");
     support_result_free(&r);
 
     char *out = path_in(tmp, "out");
