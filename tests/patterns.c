@@ -1,5 +1,6 @@
 #include "patterns.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "rng.h"
@@ -101,4 +102,43 @@ struct failure_stats patterns_failures(const struct params *p, int reps, unsigne
         fs.insularity_others = others / counted;
     }
     return fs;
+}
+
+void patterns_stuck(struct params *p)
+{
+    params_default(p);
+    p->run_months = 180;
+    snprintf(p->focal_name, sizeof p->focal_name, "stuck");
+    p->focal_code_correct = 0.45;
+    p->focal_code_wrong = 0.35;
+    p->focal_openness = 0.15;
+    p->focal_outward = 0.05;
+    p->focal_tie_strength = 0.05;
+    snprintf(p->intervention_applies_to, sizeof p->intervention_applies_to, "focal");
+    snprintf(p->intervention_exit, sizeof p->intervention_exit, "rating");
+}
+
+void patterns_arm(const struct params *base, const char *schedule, const char *exit, int reps, struct arm_run *out)
+{
+    struct params p = *base;
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "%s", schedule);
+    snprintf(p.intervention_exit, sizeof p.intervention_exit, "%s", exit);
+    for (int rep = 0; rep < reps; rep++) {
+        world *w = world_alloc(&p, rng_rep_seed(4242, (uint64_t)rep));
+        struct arm_run *a = &out[rep];
+        for (int m = 0; m <= p.run_months; m++) {
+            if (m > 0)
+                world_step(w);
+            a->quality[m] = world_obs(w, 0)->quality;
+            a->voice[m] = world_obs(w, 0)->voice;
+        }
+        struct org_intervention iv;
+        world_intervention(w, 0, &iv);
+        a->start = iv.start_month;
+        a->first_good = iv.first_good_month;
+        a->exit = iv.exit_month;
+        a->relapse = iv.relapse_month;
+        a->commissioner_months = iv.commissioner_months;
+        world_free(w);
+    }
 }

@@ -28,3 +28,19 @@ struct failure_stats {
 struct failure_stats patterns_failures(const struct params *p, int reps, unsigned long seed_base);
 
 #endif
+
+/* A culture-driven failure: one focal organisation that starts failing (a
+ * wrong code, a closed and inward-looking leader, weak ties) in the default
+ * sector, intervened in alone, over 180 months. */
+void patterns_stuck(struct params *p);
+
+/* The focal organisation's course under one arm, replication by replication. */
+struct arm_run {
+    int start, first_good, exit, relapse;   /* months, -1 where not reached */
+    double commissioner_months;
+    double quality[241];                    /* months 0..run.months (at most 240) */
+    double voice[241];
+};
+
+/* Run reps replications of p with this schedule and exit test; out has reps entries. */
+void patterns_arm(const struct params *p, const char *schedule, const char *exit, int reps, struct arm_run *out);
