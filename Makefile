@@ -42,9 +42,10 @@ TEST_SRC := $(wildcard tests/test_*.c)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-FAST_TESTS := $(filter-out $(BUILD)/tests/test_patterns_slow, $(TESTS))
+SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full
+FAST_TESTS := $(filter-out $(SLOW_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-slow bench clean install uninstall
+.PHONY: all deps demo test check-patterns check-slow bench clean install uninstall
 all: $(BIN)/turnaround
 
 deps:
@@ -86,9 +87,14 @@ test: deps
 	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
 	  if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; echo "make test: all passed"
 
-check-slow: deps
-	$(MAKE) --no-print-directory $(BIN)/turnaround $(BUILD)/tests/test_patterns_slow
-	$(RUN_TEST) $(BUILD)/tests/test_patterns_slow
+# The full statistical pattern set: more replications, wider ranges, pattern 3.
+check-patterns: deps
+	$(MAKE) --no-print-directory $(BIN)/turnaround $(SLOW_TESTS)
+	@fail=0; for t in $(SLOW_TESTS); do \
+	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
+	  if [ $$fail -ne 0 ]; then echo "make check-patterns: FAILED"; exit 1; fi; echo "make check-patterns: all passed"
+
+check-slow: check-patterns
 
 bench: deps
 	$(MAKE) --no-print-directory $(BIN)/turnaround-bench

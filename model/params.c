@@ -130,7 +130,7 @@ const struct param_def params_table[] = {
       "forecasts of the organisation without support at each capability check"),
     I("intervention.forecast_months", intervention_forecast_months, 36, 1, 600, "months",
       "how far ahead each capability forecast looks"),
-    R("intervention.forecast_share", intervention_forecast_share, 0.8, 0, 1, "share",
+    R("intervention.forecast_share", intervention_forecast_share, 0.55, 0, 1, "share",
       "share of forecasts that must end good, never rated inadequate on the way, for the capability test to pass"),
     R("intervention.knowledge", intervention_knowledge, 0.9, 0, 1, "share of dimensions",
       "share of the current standard the commissioners know correctly (the rest they have wrong)"),
@@ -187,6 +187,8 @@ const struct param_def params_table[] = {
       "share of the current standard an interim practises"),
     I("interim.leader", interim_leader, 0, 0, 1, "0 or 1",
       "1: an open, outward interim leader is appointed for a contract"),
+    R("interim.leader_traits", interim_leader_traits, 0.9, 0, 1, "share",
+      "openness to dissent and outward orientation of an interim leader"),
 
     S("compare.strategies", compare_strategies, "none; takeover; retained_ownership",
       "the arms 'turnaround compare' runs, as schedules separated by ;"),

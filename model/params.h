@@ -118,6 +118,7 @@ struct params {
     int interim_months;
     double interim_knowledge;
     int interim_leader;
+    double interim_leader_traits;
 
     char compare_strategies[PARAMS_STRING_MAX];
 

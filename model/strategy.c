@@ -100,8 +100,8 @@ void strategy_interims(struct world *w, struct org *o)
         o->interims++;
     }
     if (p->interim_leader && o->iv.interim_leader_until < w->month) {
-        o->openness = 0.9;
-        o->outward = 0.9;
+        o->openness = p->interim_leader_traits;
+        o->outward = p->interim_leader_traits;
         o->iv.interim_leader_until = w->month + p->interim_months;
     }
 }

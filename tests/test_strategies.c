@@ -2,8 +2,9 @@
  * seeds and stated tolerances on a culture-driven failure (patterns_stuck:
  * one organisation starting with a wrong code, a closed, inward-looking
  * leader and weak ties). Arms share seeds, so differences are paired.
- * This is the quick set; `make check-patterns` runs more replications and
- * the capability exit (pattern 3). */
+ * This is the quick set; `make check-patterns` builds the same file as
+ * tests/test_patterns_full.c with more replications and the capability exit
+ * (pattern 3). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,6 +139,38 @@ static void interim_gains_fade(void **state)
     free(interim);
 }
 
+#ifdef FULL_SET
+/* Pattern 3. Retained ownership (Doncaster's strategy) ended by the
+ * capability test against the same strategy ended after a fixed term of the
+ * capability test's mean length (similar cost, within 10%): the capability
+ * test should give fewer relapses, by at least 0.02. */
+static void capability_exit_fewer_relapses_at_similar_cost(void **state)
+{
+    (void)state;
+    struct arm_run *cap = arm("retained_ownership", "capability");
+    double months = 0.0, cost_cap = 0.0, cost_fixed = 0.0;
+    int exited = 0;
+    for (int r = 0; r < REPS; r++)
+        if (cap[r].exit >= 0) {
+            months += cap[r].exit - cap[r].start;
+            exited++;
+        }
+    char fixed[32];
+    snprintf(fixed, sizeof fixed, "fixed:%d", (int)(months / exited + 0.5));
+    struct arm_run *fix = arm("retained_ownership", fixed);
+    for (int r = 0; r < REPS; r++) {
+        cost_cap += cap[r].commissioner_months / REPS;
+        cost_fixed += fix[r].commissioner_months / REPS;
+    }
+    printf("# capability: relapse %.3f, %.1f commissioner-months; %s: relapse %.3f, %.1f\n", relapse_share(cap),
+           cost_cap, fixed, relapse_share(fix), cost_fixed);
+    assert_true(cost_cap <= 1.1 * cost_fixed && cost_fixed <= 1.1 * cost_cap);
+    assert_true(relapse_share(cap) + 0.02 <= relapse_share(fix));
+    free(cap);
+    free(fix);
+}
+#endif
+
 static int setup(void **state)
 {
     (void)state;
@@ -162,6 +195,9 @@ int main(void)
         cmocka_unit_test(blame_lowers_voice_and_does_not_recover),
         cmocka_unit_test(restructuring_alone_does_not_recover),
         cmocka_unit_test(interim_gains_fade),
+#ifdef FULL_SET
+        cmocka_unit_test(capability_exit_fewer_relapses_at_similar_cost),
+#endif
     };
     return cmocka_run_group_tests_name("intervention patterns", tests, setup, teardown);
 }
