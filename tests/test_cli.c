@@ -803,6 +803,142 @@ static void interrupted_run_leaves_nothing(void **state)
     support_result_free(&r);
 }
 
+/* ---- compare ------------------------------------------------------------ */
+
+/* A failing focal organisation, intervened in alone. */
+#define FOCAL "--set focal.name=focal --set focal.code_correct=0.45 --set focal.code_wrong=0.35 " \
+              "--set focal.openness=0.15 --set focal.outward=0.05 --set intervention.applies_to=focal"
+
+static void compare_writes_paired_comparison(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "compare " SMALL " " FOCAL " --set run.months=60 --strategies all --quiet --out '%s/c'", tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    char *dir = path_in(tmp, "c");
+    char *cmp = read_in(dir, "comparison.csv");
+    assert_has(cmp, "strategy,outcome,n,mean,lo,hi,pairs,diff_vs_none,diff_lo,diff_hi\n");
+    const char *arms[] = { "none", "blame", "restructure", "takeover", "retained_ownership", "peer_challenge",
+                           "interim" };
+    for (size_t i = 0; i < sizeof arms / sizeof arms[0]; i++) {
+        char row[80];
+        snprintf(row, sizeof row, "\n%s,months_to_good,", arms[i]);
+        assert_has(cmp, row);
+    }
+    assert_has(cmp, "\ntakeover,commissioner_months,2,");
+    free(cmp);
+    char *sum = read_in(dir, "summary.csv");
+    assert_has(sum, "strategy,rep,org,month_failed");
+    assert_has(sum, ",months_to_good,relapsed,months_to_relapse,");
+    assert_has(sum, "\ntakeover,0,focal,0,");
+    free(sum);
+    free(dir);
+}
+
+/* Every arm's sector and focal rows are identical, field for field after the
+ * strategy, until the focal organisation's intervention starts. */
+static void compare_arms_identical_before_intervention(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "compare " SMALL " " FOCAL " --set run.months=40 --set intervention.delay=12 "
+                   "--strategies 'none; takeover; blame:6, interim' --quiet --out '%s/c'",
+               tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    char *dir = path_in(tmp, "c");
+    char *traj = read_in(dir, "trajectories.csv");
+    /* rows[arm][rep][month][sector or focal], pointing into traj after the strategy field */
+    static char *rows[3][2][41][2];
+    memset(rows, 0, sizeof rows);
+    int compared = 0;
+    for (char *line = strtok(strchr(traj, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        int arm = strncmp(line, "none,", 5) == 0 ? 0 : strncmp(line, "takeover,", 9) == 0 ? 1 : 2;   /* the third is quoted: "blame:6, interim" */
+        char *rest = strchr(line + (line[0] == '"' ? strchr(line + 1, '"') - line : 0), ',') + 1;
+        int rep, month;
+        char org[32];
+        if (sscanf(rest, "%d,%d,%31[^,]", &rep, &month, org) != 3 || month > 40 || rep > 1)
+            fail_msg("unexpected row: %s", line);
+        int which = strcmp(org, "sector") == 0 ? 0 : strcmp(org, "focal") == 0 ? 1 : -1;
+        if (which >= 0)
+            rows[arm][rep][month][which] = rest;
+    }
+    for (int rep = 0; rep < 2; rep++)
+        for (int month = 0; month < 12; month++)   /* the start: month 0's rating + 12 months' delay */
+            for (int which = 0; which < 2; which++)
+                for (int arm = 1; arm < 3; arm++) {
+                    assert_non_null(rows[arm][rep][month][which]);
+                    assert_string_equal(rows[0][rep][month][which], rows[arm][rep][month][which]);
+                    compared++;
+                }
+    assert_int_equal(compared, 2 * 12 * 2 * 2);
+    /* and they part once it has started */
+    assert_true(strcmp(rows[0][0][30][1], rows[1][0][30][1]) != 0);
+    free(traj);
+    free(dir);
+}
+
+static void compare_unknown_strategy_lists_known(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "compare " SMALL " --strategies 'none; takover' --out '%s/c'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "unknown strategy 'takover'");
+    assert_has(r.err, "none, blame, restructure, takeover, retained_ownership, peer_challenge, interim");
+    assert_no_results(tmp, "c");
+    support_result_free(&r);
+}
+
+static void overlapping_phases_rejected(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set 'intervention.schedule=takeover@0..18, interim@12..30' --out '%s/o'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "intervention.schedule");
+    assert_has(r.err, "phases overlap");
+    assert_no_results(tmp, "o");
+    support_result_free(&r);
+}
+
+static void negative_phase_rejected(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "intervention = {\n  schedule = \"takeover:-6, retained_ownership\";\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "intervention.schedule");
+    assert_has(r.err, "must not be negative, found -6");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void exit_test_missing_its_parameter(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set intervention.exit=fixed --out '%s/o'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "intervention.exit");
+    assert_has(r.err, "needs its number of months, e.g. fixed:36");
+    assert_no_results(tmp, "o");
+    support_result_free(&r);
+}
+
+static void params_cfg_is_a_full_config(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "'%s' params --cfg > '%s/all.cfg' && '%s' run '%s/all.cfg' " SMALL " --quiet --out '%s/o'",
+                support_bin(), tmp, support_bin(), tmp, tmp);
+    assert_status(&r, 0);
+    assert_true(exists(tmp, "o"));
+    support_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -849,6 +985,13 @@ int main(void)
         T(params_tsv_has_six_columns),
         T(too_many_teams),
         T(run_help_shows_usage),
+        T(compare_writes_paired_comparison),
+        T(compare_arms_identical_before_intervention),
+        T(compare_unknown_strategy_lists_known),
+        T(overlapping_phases_rejected),
+        T(negative_phase_rejected),
+        T(exit_test_missing_its_parameter),
+        T(params_cfg_is_a_full_config),
         T(interrupted_run_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
