@@ -65,6 +65,48 @@ static void report(const char *name, const struct measure *m)
            m->bytes_per);
 }
 
+/* The cost of one capability decision: intervention.forecasts forecasts of
+ * intervention.forecast_months each, for a default-sized organisation. Timed
+ * by running the same sector with the capability test on and off. */
+static double capability_decision_seconds(void)
+{
+    struct params p;
+    params_default(&p);
+    const int forecasts = p.intervention_forecasts;
+    p.run_months = 120;
+    snprintf(p.focal_name, sizeof p.focal_name, "focal");
+    p.focal_code_correct = 0.45;
+    p.focal_code_wrong = 0.35;
+    p.focal_openness = 0.15;
+    p.focal_outward = 0.05;
+    snprintf(p.intervention_applies_to, sizeof p.intervention_applies_to, "focal");
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "retained_ownership");
+    snprintf(p.intervention_exit, sizeof p.intervention_exit, "capability");
+    p.intervention_forecast_share = 2.0;   /* never passes: every check runs in full */
+    p.intervention_max_months = 1200;
+    double secs[REPEATS];
+    for (int k = 0; k < REPEATS; k++) {
+        double elapsed[2];
+        int decisions = 0;
+        for (int on = 0; on < 2; on++) {
+            p.intervention_forecasts = on ? forecasts : 0;
+            world *w = world_alloc(&p, rng_rep_seed(7, (uint64_t)k));
+            double t0 = now();
+            for (int month = 0; month < p.run_months; month++)
+                world_step(w);
+            elapsed[on] = now() - t0;
+            struct org_intervention iv;
+            world_intervention(w, 0, &iv);
+            if (on && iv.started)
+                decisions = 1 + (p.run_months - iv.start_month - p.intervention_min_months) / p.intervention_check_every;
+            world_free(w);
+        }
+        secs[k] = decisions > 0 ? (elapsed[1] - elapsed[0]) / decisions : 0.0;
+    }
+    qsort(secs, REPEATS, sizeof secs[0], cmp_double);
+    return secs[REPEATS / 2];
+}
+
 int main(void)
 {
     struct params p;
@@ -82,6 +124,11 @@ int main(void)
     if (bench(&p, 1, &m))
         return 1;
     report("large sector (1 rep x 12 mo)", &m);
+
+    struct params d;
+    params_default(&d);
+    printf("capability decision (%d forecasts x %d months, %d staff)  %10.3g s per decision\n",
+           d.intervention_forecasts, d.intervention_forecast_months, d.org_staff, capability_decision_seconds());
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
