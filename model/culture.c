@@ -80,8 +80,10 @@ void culture_step_org(struct org *o, const struct params *p)
             k |= believe;
             v = (v & ~believe) | (directive.value & believe);
         }
-        o->known[i] = k;
-        o->value[i] = v;
+        if (differ || directive.known) {
+            o->known[i] = k;
+            o->value[i] = v;
+        }
     }
 
     o->acted_on = 0;
