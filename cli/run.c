@@ -175,11 +175,12 @@ static void outcomes(const struct org_intervention *iv, int control, int last, i
     v[O_PEER_DAYS] = iv->peer_review_days;
     if (!control && iv->exit_month >= 0) {
         v[O_MONTHS_UNDER] = iv->exit_month - iv->start_month;
-        if (iv->relapse_month >= 0) {
-            v[O_RELAPSED] = 1.0;
-            v[O_MONTHS_TO_RELAPSE] = iv->relapse_month - iv->exit_month;
-        } else if (iv->exit_month + window - 1 <= last) {
-            v[O_RELAPSED] = 0.0;   /* watched for the whole window: no relapse */
+        /* Only a window watched to its end counts, either way: otherwise late
+         * exits would count their relapses but not their clean records. */
+        if (iv->exit_month + window <= last) {
+            v[O_RELAPSED] = iv->relapse_month >= 0;
+            if (iv->relapse_month >= 0)
+                v[O_MONTHS_TO_RELAPSE] = iv->relapse_month - iv->exit_month;
         }
     }
 }

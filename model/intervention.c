@@ -130,7 +130,7 @@ static void step_org(struct world *w, struct org *o)
     /* A relapse is an inspection after exit that rates it inadequate, within
      * intervention.after_months: the same window for every arm. */
     if (iv->state == IV_EXITED && iv->relapse_month < 0 && rating == RATING_INADEQUATE && inspected
-        && w->month < iv->exit_month + w->p.intervention_after_months)
+        && w->month <= iv->exit_month + w->p.intervention_after_months)
         iv->relapse_month = w->month;
     if (iv->state == IV_ACTIVE && w->schedule.n > 0) {
         int months = w->month - iv->start_month;

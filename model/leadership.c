@@ -38,6 +38,7 @@ void leadership_step(struct world *w)
             o->iv.interim_leader_until = -1;
         } else if (w->p.leader_turnover > 0.0 && gsl_rng_uniform(o->rng[RNG_LEADER]) < w->p.leader_turnover) {
             leadership_change(o, &w->p, w->dim_mask);
+            o->iv.interim_leader_until = -1;   /* an interim leader who leaves early ends the contract */
         }
         o->openness += o->lv.coaching * (1.0 - o->openness);
         o->outward += o->lv.coaching * (1.0 - o->outward);

@@ -4,7 +4,7 @@
  *
  *   takeover:18, retained_ownership          takeover for 18 months, then ownership
  *   retained_ownership+peer_challenge        a combination, until the exit test passes
- *   takeover@0..18, peer_challenge@6..30     explicit windows, months from the start
+ *   takeover@0..18, peer_challenge@18..30    explicit windows, months from the start
  *
  * A phase with a length (":N") or a closed window ("@a..b") ends; the last
  * phase may be open (no length, or "@a.."), running until the exit test

@@ -16,7 +16,8 @@ struct belief {
     uint64_t known, value;
 };
 
-enum contract { CONTRACT_PERMANENT, CONTRACT_INTERIM, CONTRACT_COMMISSIONER };
+/* Commissioners are not staff: they act through the levers. */
+enum contract { CONTRACT_PERMANENT, CONTRACT_INTERIM };
 
 enum intervention_state { IV_NONE, IV_PENDING, IV_ACTIVE, IV_EXITED };
 
