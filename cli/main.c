@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "params.h"
+#include "plot.h"
 #include "results.h"
 #include "run.h"
 #include "settings.h"
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "  compare [SCENARIO.cfg] [options] [--strategies LIST]\n"
     "                                 run several strategies on the same replications\n"
     "                                 (common random numbers) and compare them in pairs\n"
+    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME]\n"
+    "                                 draw the charts of a results folder into its plots/\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
     "  params --cfg                   every parameter at its default, as a configuration file\n"
@@ -45,6 +48,7 @@ static const char usage_text[] =
     "  --out DIR           results folder (default results/<scenario>/)\n"
     "  --force             replace an existing results folder\n"
     "  --quiet             print nothing but errors\n"
+    "  --no-plot           write the results without drawing their charts\n"
     "  --strategies LIST   (compare) strategies separated by ';', or 'all'; default\n"
     "                      compare.strategies\n"
     "\n"
@@ -176,7 +180,7 @@ static int option_is(const char *arg, const char *name)
 static int cmd_run(int argc, char **argv, int compare)
 {
     const char *scenario = NULL, *out = NULL, *strategies = NULL;
-    int force = 0, quiet = 0;
+    int force = 0, quiet = 0, no_plot = 0;
     struct diag d = { 0 };
 
     /* First pass: the command line's shape, so a usage error costs no work. */
@@ -198,6 +202,8 @@ static int cmd_run(int argc, char **argv, int compare)
             force = 1;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            no_plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("%s: unknown option '%s'", compare ? "compare" : "run", a);
         } else if (scenario) {
@@ -270,6 +276,12 @@ static int cmd_run(int argc, char **argv, int compare)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_arms(arms, n_arms, &res, quiet, &interrupted, &d);
+    if (!rc && !no_plot) {
+        /* Charts are drawn with the results, but a chart that fails costs no result. */
+        char why[4096];
+        if (plot_results(res.tmp, "png", NULL, why, sizeof why) != 0)
+            fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
+    }
     if (!rc)
         rc = results_commit(&res, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -284,6 +296,47 @@ static int cmd_run(int argc, char **argv, int compare)
                s.p.run_months, s.p.sector_orgs, s.p.sector_orgs == 1 ? "" : "s",
                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), res.dest);
     settings_free(&s);
+    return 0;
+}
+
+static int cmd_plot(int argc, char **argv)
+{
+    const char *dir = NULL, *format = "png", *only = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--format") || option_is(a, "--only")) {
+            const char *v = option_value(argc, argv, &i, a);
+            if (!v)
+                return EXIT_USAGE;
+            if (option_is(a, "--format"))
+                format = v;
+            else
+                only = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("plot: unknown option '%s'", a);
+        } else if (dir) {
+            return usage_error("plot: more than one results folder given ('%s')", a);
+        } else {
+            dir = a;
+        }
+    }
+    if (!dir)
+        return usage_error("plot needs a results folder, e.g. turnaround plot results/doncaster");
+    if (strcmp(format, "png") != 0 && strcmp(format, "svg") != 0 && strcmp(format, "pdf") != 0)
+        return usage_error("plot: --format expects png, svg or pdf, found '%s'", format);
+    if (only) {
+        size_t k = 0;
+        while (k < plot_count && strcmp(plot_names[k], only) != 0)
+            k++;
+        if (k == plot_count)
+            return usage_error("plot: --only expects trajectories, culture, survival or outcomes, found '%s'", only);
+    }
+    char why[4096];
+    int failed = plot_results(dir, format, only, why, sizeof why);
+    if (failed != 0) {
+        fprintf(stderr, "turnaround: %s\n", why);
+        return EXIT_INPUT;
+    }
     return 0;
 }
 
@@ -324,5 +377,7 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "compare") == 0)
         return cmd_run(argc - 2, argv + 2, 1);
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,43 @@
+/* gnuplot: charts drawn by piping a script to gnuplot.
+ *
+ * A chart writes its data to NAME.dat and its script to NAME.gp in the plots
+ * folder, then pipes the same script to gnuplot run in that folder, so an
+ * analyst can restyle NAME.gp and rerun `gnuplot NAME.gp`. Text from input
+ * files (titles, strategy names) only ever reaches gnuplot through
+ * gp_string, never spliced into a command. */
+#ifndef TURNAROUND_GNUPLOT_H
+#define TURNAROUND_GNUPLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct chart {
+    char dir[1024];
+    char name[64];
+    char *script;
+    size_t script_len;
+    FILE *gp;      /* the script being written (a memory stream) */
+    FILE *data;    /* NAME.dat */
+};
+
+/* Start chart name in dir for format (png, svg or pdf): open NAME.dat and
+ * write the script's preamble (terminal, output file, style, colours).
+ * Returns 0, or -1 with a message in err. */
+int chart_begin(struct chart *c, const char *dir, const char *name, const char *format, char *err, size_t len);
+
+/* Write NAME.gp and run it through a pipe to gnuplot. On failure the message
+ * names the chart and quotes gnuplot's own words. Frees what chart_begin took. */
+int chart_end(struct chart *c, char *err, size_t len);
+
+/* Release a chart abandoned before chart_end. */
+void chart_abort(struct chart *c);
+
+/* Write text as a gnuplot single-quoted string: no backquote, macro or
+ * backslash processing happens inside one; quotes are doubled and line
+ * breaks become spaces, so the text is drawn and never run. */
+void gp_string(FILE *f, const char *text);
+
+/* The Okabe-Ito colour (colour-blind safe) for series i, as "#rrggbb". */
+const char *gp_colour(size_t i);
+
+#endif

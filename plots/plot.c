@@ -1,0 +1,152 @@
+#include "plot.h"
+
+#include "gnuplot.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *const plot_names[] = { "trajectories", "culture", "survival", "outcomes" };
+const size_t plot_count = sizeof plot_names / sizeof plot_names[0];
+
+static int (*const draw[])(const struct results_view *, const char *, char *, size_t) = {
+    plot_trajectories, plot_culture, plot_survival, plot_outcomes,
+};
+
+static void config_values(struct results_view *v)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/config.cfg", v->dir);
+    config_t cfg;
+    config_init(&cfg);
+    v->good = 0.7;
+    v->inadequate = 0.6;
+    v->outstanding = 0.9;
+    if (config_read_file(&cfg, path)) {
+        const char *s;
+        if (config_lookup_string(&cfg, "title", &s))
+            snprintf(v->title, sizeof v->title, "%s", s);
+        if (config_lookup_string(&cfg, "focal.name", &s))
+            snprintf(v->focal, sizeof v->focal, "%s", s);
+        config_lookup_float(&cfg, "regulator.good", &v->good);
+        config_lookup_float(&cfg, "regulator.inadequate", &v->inadequate);
+        config_lookup_float(&cfg, "regulator.outstanding", &v->outstanding);
+    }
+    config_destroy(&cfg);
+}
+
+static int load(struct results_view *v, const char *dir, char *err, size_t len)
+{
+    memset(v, 0, sizeof *v);
+    snprintf(v->dir, sizeof v->dir, "%s", dir);
+    snprintf(v->plots, sizeof v->plots, "%s/plots", dir);
+    config_values(v);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/means.csv", dir);
+    if (table_read(&v->means, path, err, len))
+        return -1;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    if (table_read(&v->summary, path, err, len))
+        return -1;
+    snprintf(path, sizeof path, "%s/comparison.csv", dir);
+    char ignored[256];
+    table_read(&v->comparison, path, ignored, sizeof ignored);   /* only comparisons have one */
+    int col = table_col(&v->means, "strategy");
+    if (col < 0) {
+        snprintf(err, len, "'%s/means.csv' has no strategy column: not a turnaround results file", dir);
+        return -1;
+    }
+    for (size_t r = 0; r + 1 < v->means.rows; r++) {
+        const char *s = table_text(&v->means, r, col);
+        size_t k = 0;
+        while (k < v->n_strategies && strcmp(v->strategies[k], s) != 0)
+            k++;
+        if (k == v->n_strategies && k < sizeof v->strategies / sizeof v->strategies[0])
+            snprintf(v->strategies[v->n_strategies++], sizeof v->strategies[0], "%s", s);
+    }
+    if (mkdir(v->plots, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, len, "cannot create '%s': %s", v->plots, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void unload(struct results_view *v)
+{
+    table_free(&v->means);
+    table_free(&v->summary);
+    table_free(&v->comparison);
+}
+
+const char *plot_org(const struct results_view *v)
+{
+    int col = table_col(&v->means, "org");
+    if (v->focal[0])
+        for (size_t r = 0; r + 1 < v->means.rows; r++)
+            if (strcmp(table_text(&v->means, r, col), v->focal) == 0)
+                return v->focal;
+    return "sector";
+}
+
+void plot_means_block(const struct results_view *v, FILE *f, size_t i, const char *const *cols, size_t n)
+{
+    int s = table_col(&v->means, "strategy"), o = table_col(&v->means, "org"), m = table_col(&v->means, "month");
+    int c[16];
+    for (size_t k = 0; k < n && k < 16; k++)
+        c[k] = table_col(&v->means, cols[k]);
+    const char *org = plot_org(v);
+    for (size_t r = 0; r + 1 < v->means.rows; r++) {
+        if (strcmp(table_text(&v->means, r, s), v->strategies[i]) != 0 || strcmp(table_text(&v->means, r, o), org) != 0)
+            continue;
+        fprintf(f, "%s", table_text(&v->means, r, m));
+        for (size_t k = 0; k < n && k < 16; k++) {
+            double x = table_num(&v->means, r, c[k]);
+            if (isnan(x))
+                fputs(" NaN", f);
+            else
+                fprintf(f, " %g", x);
+        }
+        fputc('\n', f);
+    }
+    fputs("\n\n", f);
+}
+
+void plot_heading(FILE *gp, const struct results_view *v, const char *what)
+{
+    char second[400];
+    const char *org = plot_org(v);
+    snprintf(second, sizeof second, "%s, %s", what, strcmp(org, "sector") == 0 ? "sector mean" : org);
+    fputs("set title sprintf(\"%s\\n%s\", ", gp);
+    gp_string(gp, v->title[0] ? v->title : "turnaround");
+    fputs(", ", gp);
+    gp_string(gp, second);
+    fputs(") noenhanced\nset key below horizontal maxrows 3 noenhanced\nset xtics nomirror\nset ytics nomirror\n", gp);
+}
+
+int plot_results(const char *dir, const char *format, const char *only, char *err, size_t len)
+{
+    static struct results_view v;
+    if (load(&v, dir, err, len)) {
+        unload(&v);
+        return -1;
+    }
+    int failed = 0;
+    size_t used = 0;
+    err[0] = '\0';
+    for (size_t i = 0; i < plot_count; i++) {
+        if (only && strcmp(only, plot_names[i]) != 0)
+            continue;
+        if (!only && draw[i] == plot_outcomes && v.comparison.rows < 2)
+            continue;   /* a single strategy's run has no comparison to draw */
+        char why[800];
+        if (draw[i](&v, format, why, sizeof why)) {
+            failed++;
+            used += (size_t)snprintf(err + used, used < len ? len - used : 0, "%s%s", used ? "\n" : "", why);
+        }
+    }
+    unload(&v);
+    return failed;
+}
