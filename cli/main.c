@@ -1,5 +1,6 @@
 /* turnaround: the command line. Only this file decides to exit. */
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static const char usage_text[] =
     "  compare [SCENARIO.cfg] [options] [--strategies LIST]\n"
     "                                 run several strategies on the same replications\n"
     "                                 (common random numbers) and compare them in pairs\n"
-    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME]\n"
+    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M]\n"
     "                                 draw the charts of a results folder into its plots/\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
@@ -279,7 +280,7 @@ static int cmd_run(int argc, char **argv, int compare)
     if (!rc && !no_plot) {
         /* Charts are drawn with the results, but a chart that fails costs no result. */
         char why[4096];
-        if (plot_results(res.tmp, "png", NULL, why, sizeof why) != 0)
+        if (plot_results(res.tmp, "png", NULL, -1.0, why, sizeof why) != 0)
             fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
     }
     if (!rc)
@@ -302,16 +303,20 @@ static int cmd_run(int argc, char **argv, int compare)
 static int cmd_plot(int argc, char **argv)
 {
     const char *dir = NULL, *format = "png", *only = NULL;
+    double month = -1.0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (option_is(a, "--format") || option_is(a, "--only")) {
+        if (option_is(a, "--format") || option_is(a, "--only") || option_is(a, "--month")) {
             const char *v = option_value(argc, argv, &i, a);
             if (!v)
                 return EXIT_USAGE;
+            char *end;
             if (option_is(a, "--format"))
                 format = v;
-            else
+            else if (option_is(a, "--only"))
                 only = v;
+            else if ((month = strtod(v, &end)) < 0.0 || *end || end == v || month != floor(month))
+                return usage_error("plot: --month expects a month, a whole number from 0, found '%s'", v);
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("plot: unknown option '%s'", a);
         } else if (dir) {
@@ -329,10 +334,11 @@ static int cmd_plot(int argc, char **argv)
         while (k < plot_count && strcmp(plot_names[k], only) != 0)
             k++;
         if (k == plot_count)
-            return usage_error("plot: --only expects trajectories, culture, survival or outcomes, found '%s'", only);
+            return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network, found '%s'",
+                               only);
     }
     char why[4096];
-    int failed = plot_results(dir, format, only, why, sizeof why);
+    int failed = plot_results(dir, format, only, month, why, sizeof why);
     if (failed != 0) {
         fprintf(stderr, "turnaround: %s\n", why);
         return EXIT_INPUT;

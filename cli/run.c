@@ -58,7 +58,7 @@ struct run {
     struct running *aligned;   /* [(arm * ALIGNED + offset) * MEASURES + k] */
     struct result *results;
     size_t n_results, cap_results;
-    FILE *traj, *summary, *reps;
+    FILE *traj, *summary, *reps, *net_orgs, *net_ties;
 };
 
 static void csv_text(FILE *f, const char *s)
@@ -185,6 +185,29 @@ static void outcomes(const struct org_intervention *iv, int control, int last, i
     }
 }
 
+/* The sector of replication 0: every organisation's rating and insularity
+ * month by month, and the peer ties as they stand at the end. */
+static void write_network(struct run *r, const world *w)
+{
+    for (size_t m = 0; m < r->months; m++)
+        for (size_t i = 0; i < r->orgs; i++) {
+            const struct record *rc = &r->rec[i * r->months + m];
+            csv_text(r->net_orgs, r->strategy);
+            fprintf(r->net_orgs, ",%zu,", m);
+            org_label(r->net_orgs, r->p, i);
+            fprintf(r->net_orgs, ",%zu,%s,%.6f\n", i, rating_name(rc->rating), rc->m[M_INSULARITY]);
+        }
+    for (size_t i = 0; i < r->orgs; i++) {
+        const uint32_t *peer;
+        const double *strength;
+        size_t n = world_ties(w, i, &peer, &strength);
+        for (size_t t = 0; t < n; t++) {
+            csv_text(r->net_ties, r->strategy);
+            fprintf(r->net_ties, ",%zu,%u,%.6f\n", i, peer[t], strength[t]);
+        }
+    }
+}
+
 static int write_replication(struct run *r, int arm, int rep, uint64_t seed, const world *w)
 {
     const struct params *p = r->p;
@@ -247,6 +270,8 @@ static int write_replication(struct run *r, int arm, int rep, uint64_t seed, con
                           rc->m[k]);
         }
     }
+    if (rep == 0)
+        write_network(r, w);
     csv_text(r->reps, r->strategy);
     fprintf(r->reps, ",%d,%llu,%d,%d,%.6f\n", rep, (unsigned long long)seed, failed, worst,
             r->sector[r->months - 1].m[M_QUALITY]);
@@ -398,7 +423,11 @@ static int close_all(struct run *r, struct results *res, struct diag *d)
         rc = -1;
     if (r->reps && results_close(res, r->reps, "replications.csv", d))
         rc = -1;
-    r->traj = r->summary = r->reps = NULL;
+    if (r->net_orgs && results_close(res, r->net_orgs, "network_orgs.csv", d))
+        rc = -1;
+    if (r->net_ties && results_close(res, r->net_ties, "network_ties.csv", d))
+        rc = -1;
+    r->traj = r->summary = r->reps = r->net_orgs = r->net_ties = NULL;
     return rc;
 }
 
@@ -417,8 +446,12 @@ static int open_all(struct run *r, struct results *res, struct diag *d)
     r->traj = results_open(res, "trajectories.csv", d);
     r->summary = r->traj ? results_open(res, "summary.csv", d) : NULL;
     r->reps = r->summary ? results_open(res, "replications.csv", d) : NULL;
-    if (!r->reps)
+    r->net_orgs = r->reps ? results_open(res, "network_orgs.csv", d) : NULL;
+    r->net_ties = r->net_orgs ? results_open(res, "network_ties.csv", d) : NULL;
+    if (!r->net_ties)
         return -1;
+    fputs("strategy,month,org,index,rating,insularity\n", r->net_orgs);
+    fputs("strategy,index,peer,strength\n", r->net_ties);
     fputs("strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,"
           "inadequate,code_knowledge\n",
           r->traj);

@@ -192,6 +192,14 @@ void world_intervention(const world *w, size_t org, struct org_intervention *out
     out->peer_review_days = iv->peer_days;
 }
 
+size_t world_ties(const world *w, size_t org, const uint32_t **peers, const double **strength)
+{
+    const struct org *o = &w->orgs[org];
+    *peers = w->tie_peer + o->tie_first;
+    *strength = w->tie_strength + o->tie_first;
+    return o->tie_count;
+}
+
 size_t world_bytes(const world *w)
 {
     return w->bytes;

@@ -65,6 +65,11 @@ const struct org_history *world_history(const world *w, size_t org);
 
 void world_intervention(const world *w, size_t org, struct org_intervention *out);
 
+/* An organisation's peer ties: how many, and through *peers and *strength
+ * its peers' indices and its own investment in each (read-only, valid until
+ * the next step). */
+size_t world_ties(const world *w, size_t org, const uint32_t **peers, const double **strength);
+
 /* Bytes the world allocated, in total and per staff member. */
 size_t world_bytes(const world *w);
 

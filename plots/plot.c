@@ -9,11 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const plot_names[] = { "trajectories", "culture", "survival", "outcomes" };
+const char *const plot_names[] = { "trajectories", "culture", "survival", "outcomes", "network" };
 const size_t plot_count = sizeof plot_names / sizeof plot_names[0];
 
 static int (*const draw[])(const struct results_view *, const char *, char *, size_t) = {
-    plot_trajectories, plot_culture, plot_survival, plot_outcomes,
+    plot_trajectories, plot_culture, plot_survival, plot_outcomes, plot_network,
 };
 
 static void config_values(struct results_view *v)
@@ -126,13 +126,14 @@ void plot_heading(FILE *gp, const struct results_view *v, const char *what)
     fputs(") noenhanced\nset key below horizontal maxrows 3 noenhanced\nset xtics nomirror\nset ytics nomirror\n", gp);
 }
 
-int plot_results(const char *dir, const char *format, const char *only, char *err, size_t len)
+int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len)
 {
     static struct results_view v;
     if (load(&v, dir, err, len)) {
         unload(&v);
         return -1;
     }
+    v.network_month = network_month;
     int failed = 0;
     size_t used = 0;
     err[0] = '\0';

@@ -19,17 +19,19 @@ struct results_view {
     struct table means, summary, comparison; /* comparison may be empty */
     char strategies[16][256];
     size_t n_strategies;
+    double network_month;  /* the month the network chart shows; -1: the last */
 };
 
-/* The charts, by name: trajectories, culture, survival, outcomes. */
+/* The charts, by name: trajectories, culture, survival, outcomes, network. */
 extern const char *const plot_names[];
 extern const size_t plot_count;
 
 /* Draw every chart (or only the one named only, when not NULL) of the
- * results in dir into dir/plots, in format (png, svg or pdf). Returns the
+ * results in dir into dir/plots, in format (png, svg or pdf), the network
+ * at network_month (-1: the last). Returns the
  * number of charts that failed, or -1 when the results cannot be read; err
  * holds the messages. */
-int plot_results(const char *dir, const char *format, const char *only, char *err, size_t len);
+int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len);
 
 /* The organisation the month-by-month charts follow: the focal one when the
  * results have its series, else "sector". */
@@ -47,5 +49,6 @@ int plot_trajectories(const struct results_view *v, const char *format, char *er
 int plot_culture(const struct results_view *v, const char *format, char *err, size_t len);
 int plot_survival(const struct results_view *v, const char *format, char *err, size_t len);
 int plot_outcomes(const struct results_view *v, const char *format, char *err, size_t len);
+int plot_network(const struct results_view *v, const char *format, char *err, size_t len);
 
 #endif

@@ -14,7 +14,7 @@
 
 #include "support.h"
 
-static const char *const charts[] = { "trajectories", "culture", "survival", "outcomes" };
+static const char *const charts[] = { "trajectories", "culture", "survival", "outcomes", "network" };
 #define CHARTS (sizeof charts / sizeof charts[0])
 
 #define SMALL_COMPARE "compare --reps 3 --set run.months=48 --set sector.orgs=8 --set focal.name=focal " \
