@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "params.h"
+#include "live.h"
 #include "plot.h"
 #include "results.h"
 #include "run.h"
@@ -50,6 +51,9 @@ static const char usage_text[] =
     "  --force             replace an existing results folder\n"
     "  --quiet             print nothing but errors\n"
     "  --no-plot           write the results without drawing their charts\n"
+    "  --live              redraw the first replication's trajectories as the run goes\n"
+    "                      (a window with a display, else text in the terminal)\n"
+    "  --animate FILE.gif  also write the trajectories chart as an animated GIF\n"
     "  --strategies LIST   (compare) strategies separated by ';', or 'all'; default\n"
     "                      compare.strategies\n"
     "\n"
@@ -178,10 +182,15 @@ static int option_is(const char *arg, const char *name)
 
 #define ARMS_MAX 32
 
+static void watch_month(void *ctx, size_t arm, int month, double quality, double perceived)
+{
+    live_month(ctx, arm, month, quality, perceived);
+}
+
 static int cmd_run(int argc, char **argv, int compare)
 {
-    const char *scenario = NULL, *out = NULL, *strategies = NULL;
-    int force = 0, quiet = 0, no_plot = 0;
+    const char *scenario = NULL, *out = NULL, *strategies = NULL, *animate = NULL;
+    int force = 0, quiet = 0, no_plot = 0, live = 0;
     struct diag d = { 0 };
 
     /* First pass: the command line's shape, so a usage error costs no work. */
@@ -205,6 +214,11 @@ static int cmd_run(int argc, char **argv, int compare)
             quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             no_plot = 1;
+        } else if (strcmp(a, "--live") == 0) {
+            live = 1;
+        } else if (option_is(a, "--animate")) {
+            if (!(animate = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("%s: unknown option '%s'", compare ? "compare" : "run", a);
         } else if (scenario) {
@@ -235,7 +249,7 @@ static int cmd_run(int argc, char **argv, int compare)
                 snprintf(label, sizeof label, "%s %s", option_is(a, "--reps") ? "--reps" : "--seed", v);
                 rc = settings_assign_as(&s, assignment, label, &d);
             }
-        } else if (option_is(a, "--out") || option_is(a, "--strategies")) {
+        } else if (option_is(a, "--out") || option_is(a, "--strategies") || option_is(a, "--animate")) {
             i += strchr(a, '=') ? 0 : 1;
         }
     }
@@ -276,7 +290,19 @@ static int cmd_run(int argc, char **argv, int compare)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = run_arms(arms, n_arms, &res, quiet, &interrupted, &d);
+    struct live *view = NULL;
+    struct run_watch watch = { watch_month, NULL };
+    if (live) {
+        const char *names[ARMS_MAX];
+        for (int a = 0; a < n_arms; a++)
+            names[a] = arms[a].p.intervention_schedule;
+        char why[512];
+        if (!(view = live_open(s.p.title, names, (size_t)n_arms, s.p.run_months, why, sizeof why)))
+            fprintf(stderr, "turnaround: warning: no live view: %s\n", why);
+        watch.ctx = view;
+    }
+    rc = run_arms(arms, n_arms, &res, quiet, &interrupted, view ? &watch : NULL, &d);
+    live_close(view);
     if (!rc && !no_plot) {
         /* Charts are drawn with the results, but a chart that fails costs no result. */
         char why[4096];
@@ -285,6 +311,11 @@ static int cmd_run(int argc, char **argv, int compare)
     }
     if (!rc)
         rc = results_commit(&res, &d);
+    if (!rc && animate) {
+        char why[1024];
+        if (plot_animate(res.dest, animate, why, sizeof why))
+            fprintf(stderr, "turnaround: warning: results written, but no animation: %s\n", why);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc) {
         results_abort(&res);

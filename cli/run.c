@@ -465,8 +465,17 @@ static int open_all(struct run *r, struct results *res, struct diag *d)
     return 0;
 }
 
+/* Tell the watcher about month m of the first replication. */
+static void watched(const struct run *r, const struct run_watch *watch, int arm, size_t m)
+{
+    if (!watch)
+        return;
+    const struct record *rc = r->series > 1 ? &r->rec[m] : &r->sector[m];
+    watch->month(watch->ctx, (size_t)arm, (int)m, rc->m[M_QUALITY], rc->m[M_PERCEIVED]);
+}
+
 int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, const volatile sig_atomic_t *stop,
-             struct diag *d)
+             const struct run_watch *watch, struct diag *d)
 {
     const struct params *p0 = &arms[0].p;
     struct run r = { 0 };
@@ -503,6 +512,8 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
                 break;
             }
             record_month(&r, w, 0);
+            if (rep == 0)
+                watched(&r, watch, a, 0);
             for (size_t m = 1; m < r.months; m++) {
                 if (*stop) {
                     rc = diag_fail(d, EXIT_INTERRUPTED, "interrupted; no results written");
@@ -510,6 +521,8 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
                 }
                 world_step(w);
                 record_month(&r, w, m);
+                if (rep == 0)
+                    watched(&r, watch, a, m);
             }
             if (!rc && write_replication(&r, a, rep, seed, w))
                 rc = diag_fail(d, EXIT_INPUT, "out of memory for the outcomes");

@@ -11,6 +11,13 @@
 #include "params.h"
 #include "results.h"
 
+/* Someone watching the first replication of each arm month by month (the
+ * live view): the focal organisation's quality, or the sector mean's. */
+struct run_watch {
+    void (*month)(void *ctx, size_t arm, int month, double quality, double perceived);
+    void *ctx;
+};
+
 struct arm {
     struct params p;   /* the run's parameters with this arm's intervention.schedule */
 };
@@ -21,7 +28,7 @@ struct arm {
  * EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes to stderr
  * unless quiet. On error fills d and returns -1; the caller aborts r. */
 int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, const volatile sig_atomic_t *stop,
-             struct diag *d);
+             const struct run_watch *watch, struct diag *d);
 
 /* Split "a; b; c" into arms built on base (at most max). Returns the number,
  * or -1 with d filled. "all" gives none and every single strategy. */

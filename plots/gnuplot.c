@@ -38,6 +38,8 @@ static const char *terminal(const char *format)
         return "set terminal svg size 1600,1000 dynamic noenhanced font 'Sans,22' linewidth 2";
     if (strcmp(format, "pdf") == 0)
         return "set terminal pdfcairo size 8in,5in noenhanced font 'Sans,11' linewidth 1.5";
+    if (strcmp(format, "gif") == 0)   /* an animation, for slides */
+        return "set terminal gif animate delay 8 loop 0 size 1200,750 noenhanced font 'Sans,16'";
     return NULL;
 }
 

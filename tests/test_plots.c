@@ -183,6 +183,50 @@ static void bad_plot_arguments(void **state)
     support_result_free(&r);
 }
 
+static void animate_writes_a_gif(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "'%s' %s --out '%s/c' --animate '%s/slides.gif'", support_bin(), SMALL_COMPARE, tmp, tmp);
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    char path[1200];
+    size_t n;
+    snprintf(path, sizeof path, "%s/slides.gif", tmp);
+    char *gif = support_read_file(path, &n);
+    if (!gif)
+        fail_msg("no %s", path);
+    assert_memory_equal(gif, "GIF89a", 6);
+    int images = 0;   /* image descriptors: one a frame, after the first a graphic control block */
+    for (size_t k = 0; k + 3 < n; k++)
+        images += gif[k] == '\x21' && gif[k + 1] == '\xf9' && gif[k + 2] == '\x04';
+    int looping = 0;   /* the NETSCAPE2.0 extension makes the animation loop */
+    for (size_t k = 0; k + 11 <= n && !looping; k++)
+        looping = memcmp(gif + k, "NETSCAPE2.0", 11) == 0;
+    assert_true(looping);
+    assert_true(images >= 2);
+    assert_true(n > 10000);
+    free(gif);
+}
+
+/* Without a display the live view is drawn as text, a fresh screen a frame. */
+static void live_view_as_text_without_a_display(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "unset DISPLAY; '%s' run --reps 2 --set run.months=24 --set sector.orgs=8 --set title=Lecture "
+                    "--live --out '%s/l'",
+                support_bin(), tmp);
+    assert_int_equal(r.status, 0);
+    int frames = 0;
+    for (const char *c = r.out; (c = strstr(c, "\033[H\033[2J")) != NULL; c++)
+        frames++;
+    assert_true(frames >= 20);   /* months 0..24, a frame each */
+    assert_non_null(strstr(r.out, "Lecture"));
+    assert_non_null(strstr(r.out, "month"));
+    support_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -190,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(charts_drawn_as_png_and_svg), T(saved_scripts_rerun),   T(pdf_and_only),
         T(titles_cannot_run_commands),  T(missing_gnuplot_keeps_results), T(bad_plot_arguments),
+        T(animate_writes_a_gif),        T(live_view_as_text_without_a_display),
     };
     return cmocka_run_group_tests_name("charts", tests, NULL, NULL);
 }
