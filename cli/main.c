@@ -275,6 +275,9 @@ static int cmd_run(int argc, char **argv, int compare)
         snprintf(dest, sizeof dest, "results/%s%s", name, compare ? "-compare" : "");
     }
     struct results res = { 0 };
+    if (!rc && animate && results_exists(animate) && !force)
+        rc = diag_fail(&d, EXIT_INPUT, "'%s' already exists; choose another name for --animate, or replace it with --force",
+                       animate);
     if (!rc)
         rc = results_begin(&res, dest, force, &d);
     if (rc) {

@@ -207,6 +207,14 @@ static void animate_writes_a_gif(void **state)
     assert_true(images >= 2);
     assert_true(n > 10000);
     free(gif);
+    /* a second run will not overwrite it without --force */
+    support_run(&r, "'%s' %s --out '%s/d' --animate '%s/slides.gif'", support_bin(), SMALL_COMPARE, tmp, tmp);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "already exists"));
+    support_result_free(&r);
+    snprintf(path, sizeof path, "%s/d", tmp);
+    struct stat st;
+    assert_int_not_equal(stat(path, &st), 0);
 }
 
 /* Without a display the live view is drawn as text, a fresh screen a frame. */
