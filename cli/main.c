@@ -384,6 +384,9 @@ int main(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
     gsl_set_error_handler_off();
+    /* A gnuplot that is missing or dies closes its pipe: that is an error to
+     * report (the write fails), not a reason to lose the run to SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
