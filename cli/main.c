@@ -16,6 +16,7 @@
 #include "results.h"
 #include "run.h"
 #include "settings.h"
+#include "sweep.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -37,6 +38,10 @@ static const char usage_text[] =
     "                                 (common random numbers) and compare them in pairs\n"
     "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M]\n"
     "                                 draw the charts of a results folder into its plots/\n"
+    "  sweep SWEEP.cfg [--jobs N] [--out DIR] [--resume] [--force] [--quiet]\n"
+    "        [--set PATH=VALUE]... [--stop-on-error]\n"
+    "                                 many runs over a design of parameter values and\n"
+    "                                 strategies (grid or lhs), resumable, in parallel\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
     "  params --cfg                   every parameter at its default, as a configuration file\n"
@@ -380,6 +385,79 @@ static int cmd_plot(int argc, char **argv)
     return 0;
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+    struct sweep_options o = { 0 };
+    o.jobs = 1;
+    const char *file = NULL;
+    const char *sets[256];
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--jobs") || option_is(a, "--out") || option_is(a, "--set")) {
+            const char *v = option_value(argc, argv, &i, a);
+            if (!v)
+                return EXIT_USAGE;
+            if (option_is(a, "--out"))
+                o.out = v;
+            else if (option_is(a, "--set")) {
+                if (o.n_sets == sizeof sets / sizeof sets[0])
+                    return usage_error("sweep: too many --set options%s", "");
+                sets[o.n_sets++] = v;
+            } else {
+                char *end;
+                long jobs = strtol(v, &end, 10);
+                if (*end || jobs < 1 || jobs > 64)
+                    return usage_error("sweep: --jobs expects a whole number from 1 to 64, found '%s'", v);
+                o.jobs = (int)jobs;
+            }
+        } else if (strcmp(a, "--resume") == 0) {
+            o.resume = 1;
+        } else if (strcmp(a, "--force") == 0) {
+            o.force = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(a, "--stop-on-error") == 0) {
+            o.stop_on_error = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("sweep: unknown option '%s'", a);
+        } else if (file) {
+            return usage_error("sweep: more than one sweep file given ('%s')", a);
+        } else {
+            file = a;
+        }
+    }
+    if (!file)
+        return usage_error("sweep needs a sweep file, e.g. turnaround sweep scenarios/sweeps/ownership-vs-takeover.cfg%s", "");
+    if (o.resume && o.force)
+        return usage_error("sweep: --resume continues a sweep and --force replaces it: give one%s", "");
+    o.sets = sets;
+    char dest[1024];
+    if (!o.out) {
+        char name[256];
+        scenario_name(file, name, sizeof name);
+        snprintf(dest, sizeof dest, "results/%s", name);
+        o.out = dest;
+    }
+    struct diag d = { 0 };
+    static struct sweep sw;
+    if (sweep_load(&sw, file, &o, &d)) {
+        sweep_free(&sw);
+        return fail(&d);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = sweep_run(&sw, &o, &interrupted, &d);
+    sweep_free(&sw);
+    if (rc)
+        return fail(&d);
+    if (!o.quiet)
+        printf("sweep %s: results in %s/\n", file, o.out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
@@ -422,5 +500,7 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,76 @@
+#include "design.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "rng.h"
+
+static size_t levels_of(const struct factor *f)
+{
+    return f->n_values ? f->n_values : (size_t)(f->levels > 1 ? f->levels : 1);
+}
+
+static double level(const struct factor *f, size_t k)
+{
+    if (f->n_values)
+        return f->values[k];
+    size_t n = levels_of(f);
+    return n == 1 ? f->min : f->min + (f->max - f->min) * (double)k / (double)(n - 1);
+}
+
+/* Whole-number parameters take whole values. */
+static double fit(const struct factor *f, double x)
+{
+    return f->def->type == PARAM_REAL ? x : round(x);
+}
+
+double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
+                      uint64_t seed, size_t *n_points)
+{
+    size_t n = 1;
+    if (kind == DESIGN_GRID)
+        for (size_t k = 0; k < n_factors; k++)
+            n *= levels_of(&f[k]);
+    else
+        n = samples;
+    size_t cells = n * n_factors;
+    double *x = malloc((cells > 0 ? cells : 1) * sizeof *x);
+    if (!x)
+        return NULL;
+    *n_points = n;
+    if (kind == DESIGN_GRID) {
+        for (size_t p = 0; p < n; p++) {
+            size_t rest = p;
+            for (size_t k = n_factors; k-- > 0;) {
+                size_t m = levels_of(&f[k]);
+                x[p * n_factors + k] = fit(&f[k], level(&f[k], rest % m));
+                rest /= m;
+            }
+        }
+        return x;
+    }
+    gsl_rng *r = rng_stream_alloc(rng_mix(seed ^ 0x4445534947ULL), RNG_INIT, 0);
+    size_t *perm = malloc((n ? n : 1) * sizeof *perm);
+    if (!r || !perm) {
+        gsl_rng_free(r);
+        free(perm);
+        free(x);
+        return NULL;
+    }
+    for (size_t k = 0; k < n_factors; k++) {
+        for (size_t p = 0; p < n; p++)
+            perm[p] = p;
+        gsl_ran_shuffle(r, perm, n, sizeof *perm);
+        for (size_t p = 0; p < n; p++) {
+            double u = ((double)perm[p] + gsl_rng_uniform(r)) / (double)n;
+            double v = f[k].n_values ? f[k].values[(size_t)(u * (double)f[k].n_values)]
+                                     : f[k].min + u * (f[k].max - f[k].min);
+            x[p * n_factors + k] = fit(&f[k], v);
+        }
+    }
+    gsl_rng_free(r);
+    free(perm);
+    return x;
+}

@@ -1,0 +1,31 @@
+/* design: the points of a sweep's experimental design. */
+#ifndef TURNAROUND_DESIGN_H
+#define TURNAROUND_DESIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+
+#define FACTOR_VALUES_MAX 256
+
+/* A varied parameter: a list of values, or a continuous range [min, max]. */
+struct factor {
+    const struct param_def *def;
+    size_t n_values;              /* 0: continuous */
+    double values[FACTOR_VALUES_MAX];
+    double min, max;
+    int levels;                   /* for a continuous factor in a grid */
+};
+
+enum design_kind { DESIGN_GRID, DESIGN_LHS };
+
+/* The design's points, [point * n_factors + factor], allocated; *n_points is
+ * set. A grid crosses every factor's values (the first factor slowest); a
+ * Latin hypercube takes samples points, each factor's range cut into samples
+ * strata used once each, in an order drawn from seed. Returns NULL when memory
+ * runs out. */
+double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
+                      uint64_t seed, size_t *n_points);
+
+#endif

@@ -1,0 +1,736 @@
+#include "sweep.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results.h"
+#include "rng.h"
+#include "schedule.h"
+#include "world.h"
+
+/* ---- the sweep file ------------------------------------------------------- */
+
+static const char *const sweep_keys[] = { "scenario", "design", "samples", "reps", "strategies", "vary" };
+static const char *const factor_keys[] = { "param", "values", "from", "to", "step", "min", "max", "levels" };
+
+static int known(const char *name, const char *const *keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(name, keys[k]) == 0)
+            return 1;
+    return 0;
+}
+
+static int check_keys(const config_setting_t *g, const char *const *keys, size_t n, const char *file, const char *what,
+                      struct diag *d)
+{
+    for (int i = 0; i < config_setting_length(g); i++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(s);
+        if (name && !known(name, keys, n)) {
+            char list[200] = "";
+            for (size_t k = 0; k < n; k++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", keys[k]);
+            return diag_fail(d, EXIT_INPUT, "%s:%u: unknown key '%s' in %s; expected one of %s", file,
+                             config_setting_source_line(s), name, what, list);
+        }
+    }
+    return 0;
+}
+
+static int number_of(const config_setting_t *s, double *v)
+{
+    int t = config_setting_type(s);
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+        *v = (double)config_setting_get_int64(s);
+    else if (t == CONFIG_TYPE_FLOAT)
+        *v = config_setting_get_float(s);
+    else
+        return -1;
+    return 0;
+}
+
+/* A number member of g, or -1 with d filled when present and not a number;
+ * 1 when absent. */
+static int member_number(const config_setting_t *g, const char *name, double *v, const char *file, struct diag *d)
+{
+    const config_setting_t *s = config_setting_get_member(g, name);
+    if (!s)
+        return 1;
+    if (number_of(s, v))
+        return diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected a number, found something else", file,
+                         config_setting_source_line(s), name);
+    return 0;
+}
+
+static int check_value(const struct factor *f, double v, const char *file, unsigned line, struct diag *d)
+{
+    if (!params_in_range(f->def, v))
+        return diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected values from %g to %g%s, found %g", file, line,
+                         f->def->path, f->def->min, f->def->max, f->def->type == PARAM_REAL ? "" : " (whole numbers)",
+                         v);
+    return 0;
+}
+
+static int load_factor(struct factor *f, const config_setting_t *g, const char *file, struct diag *d)
+{
+    unsigned line = config_setting_source_line(g);
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return diag_fail(d, EXIT_INPUT, "%s:%u: vary: expected groups { param = \"...\"; ... }", file, line);
+    if (check_keys(g, factor_keys, sizeof factor_keys / sizeof factor_keys[0], file, "a vary entry", d))
+        return -1;
+    const char *path;
+    if (!config_setting_lookup_string(g, "param", &path))
+        return diag_fail(d, EXIT_INPUT, "%s:%u: vary: each entry needs param = \"path\"", file, line);
+    f->def = params_find(path);
+    if (!f->def) {
+        const char *near = params_nearest(path);
+        return diag_fail(d, EXIT_INPUT, "%s:%u: vary: unknown parameter '%s'%s%s%s", file, line, path,
+                         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
+    if (f->def->type == PARAM_STRING)
+        return diag_fail(d, EXIT_INPUT, "%s:%u: vary: %s is text; vary numbers only (strategies have their own list)",
+                         file, line, path);
+    const config_setting_t *values = config_setting_get_member(g, "values");
+    double from, to, step, v;
+    if (values) {
+        if (!config_setting_is_aggregate(values) || config_setting_length(values) < 1)
+            return diag_fail(d, EXIT_INPUT, "%s:%u: %s: values: expected a list of numbers [a, b, ...]", file, line, path);
+        for (int i = 0; i < config_setting_length(values); i++) {
+            if (f->n_values == FACTOR_VALUES_MAX || number_of(config_setting_get_elem(values, (unsigned)i), &v))
+                return diag_fail(d, EXIT_INPUT, "%s:%u: %s: values: expected up to %d numbers", file, line, path,
+                                 FACTOR_VALUES_MAX);
+            if (check_value(f, v, file, line, d))
+                return -1;
+            f->values[f->n_values++] = v;
+        }
+        return 0;
+    }
+    int has_from = member_number(g, "from", &from, file, d), has_to = member_number(g, "to", &to, file, d),
+        has_step = member_number(g, "step", &step, file, d);
+    if (has_from < 0 || has_to < 0 || has_step < 0)
+        return -1;
+    if (has_from == 0 || has_to == 0 || has_step == 0) {
+        if (has_from || has_to || has_step)
+            return diag_fail(d, EXIT_INPUT, "%s:%u: %s: from, to and step go together", file, line, path);
+        if (!(step > 0.0) || to < from)
+            return diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected from <= to and step > 0, found from %g, to %g, step %g",
+                             file, line, path, from, to, step);
+        for (double x = from; x <= to + 1e-9 * step; x += step) {
+            if (f->n_values == FACTOR_VALUES_MAX)
+                return diag_fail(d, EXIT_INPUT, "%s:%u: %s: more than %d values", file, line, path, FACTOR_VALUES_MAX);
+            if (check_value(f, x, file, line, d))
+                return -1;
+            f->values[f->n_values++] = x;
+        }
+        return 0;
+    }
+    int has_min = member_number(g, "min", &f->min, file, d), has_max = member_number(g, "max", &f->max, file, d);
+    if (has_min < 0 || has_max < 0)
+        return -1;
+    if (has_min || has_max)
+        return diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected values = [...], from/to/step, or min/max", file, line, path);
+    if (f->max < f->min || check_value(f, f->min, file, line, d) || check_value(f, f->max, file, line, d))
+        return d->msg[0] ? -1
+                         : diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected min <= max, found %g > %g", file, line, path,
+                                     f->min, f->max);
+    double levels = 0;
+    if (member_number(g, "levels", &levels, file, d) < 0)
+        return -1;
+    f->levels = (int)levels;
+    return 0;
+}
+
+static int load_scenario(struct sweep *sw, const char *name, const struct sweep_options *o, unsigned line,
+                         struct diag *d)
+{
+    char path[2100];
+    const char *slash = strrchr(sw->file, '/');
+    snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - sw->file + 1) : 0, sw->file, name);
+    if (name[0] == '/' || !results_exists(path))
+        snprintf(path, sizeof path, "%s", name);   /* not beside the sweep file: from the working folder */
+    if (!results_exists(path))
+        return diag_fail(d, EXIT_INPUT, "%s:%u: scenario: cannot find '%s' beside the sweep file or in the working folder",
+                         sw->file, line, name);
+    if (settings_load(&sw->base, path, d))
+        return -1;
+    for (size_t k = 0; k < o->n_sets; k++)
+        if (settings_assign(&sw->base, o->sets[k], d))
+            return -1;
+    return settings_check(&sw->base, d);
+}
+
+int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o, struct diag *d)
+{
+    memset(sw, 0, sizeof *sw);
+    snprintf(sw->file, sizeof sw->file, "%s", path);
+    if (settings_init(&sw->base))
+        return diag_fail(d, EXIT_INPUT, "out of memory");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return diag_fail(d, EXIT_INPUT, "cannot read sweep file '%s': %s", path, strerror(errno));
+    size_t n = fread(sw->text, 1, sizeof sw->text - 1, f);
+    sw->text[n] = '\0';
+    fclose(f);
+    config_t cfg;
+    config_init(&cfg);
+    if (!config_read_string(&cfg, sw->text)) {
+        diag_fail(d, EXIT_INPUT, "%s:%d: syntax error: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+        config_destroy(&cfg);
+        return -1;
+    }
+    int rc = -1;
+    const config_setting_t *g = config_lookup(&cfg, "sweep");
+    const char *text;
+    double v;
+    if (!g || config_setting_type(g) != CONFIG_TYPE_GROUP) {
+        diag_fail(d, EXIT_INPUT, "%s: expected a group sweep = { ... };", path);
+        goto done;
+    }
+    if (check_keys(g, sweep_keys, sizeof sweep_keys / sizeof sweep_keys[0], path, "sweep", d))
+        goto done;
+    if (!config_setting_lookup_string(g, "scenario", &text)) {
+        diag_fail(d, EXIT_INPUT, "%s:%u: sweep: scenario = \"path\" is missing", path, config_setting_source_line(g));
+        goto done;
+    }
+    if (load_scenario(sw, text, o, config_setting_source_line(g), d))
+        goto done;
+    sw->design = DESIGN_GRID;
+    if (config_setting_lookup_string(g, "design", &text)) {
+        if (strcmp(text, "lhs") == 0)
+            sw->design = DESIGN_LHS;
+        else if (strcmp(text, "grid") != 0) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: design: expected grid or lhs (sobol and morris are not in this version), found '%s'",
+                      path, config_setting_source_line(config_setting_get_member(g, "design")), text);
+            goto done;
+        }
+    }
+    sw->reps = (size_t)sw->base.p.run_reps;
+    if (member_number(g, "reps", &v, path, d) == 0)
+        sw->reps = v >= 1 && v == floor(v) ? (size_t)v : 0;
+    if (sw->reps == 0) {
+        diag_fail(d, EXIT_INPUT, "%s: reps: expected a whole number of at least 1", path);
+        goto done;
+    }
+    if (member_number(g, "samples", &v, path, d) == 0)
+        sw->samples = v >= 1 && v == floor(v) ? (size_t)v : 0;
+    if (sw->design == DESIGN_LHS && sw->samples == 0) {
+        diag_fail(d, EXIT_INPUT, "%s: samples: a Latin hypercube needs samples = N (a whole number of at least 1)", path);
+        goto done;
+    }
+    const config_setting_t *st = config_setting_get_member(g, "strategies");
+    if (!st) {
+        snprintf(sw->strategies[0], PARAMS_STRING_MAX, "%s", sw->base.p.intervention_schedule);
+        sw->n_strategies = 1;
+    }
+    for (int i = 0; st && i < config_setting_length(st); i++) {
+        const char *s = config_setting_get_string_elem(st, (unsigned)i);
+        char why[400];
+        struct schedule sched;
+        if (!s || sw->n_strategies == SWEEP_STRATEGIES_MAX || schedule_parse(s, &sched, why, sizeof why)) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: strategies: entry %d: %s", path, config_setting_source_line(st), i + 1,
+                      s ? (sw->n_strategies == SWEEP_STRATEGIES_MAX ? "too many strategies" : why)
+                        : "expected text in double quotes");
+            goto done;
+        }
+        snprintf(sw->strategies[sw->n_strategies++], PARAMS_STRING_MAX, "%s", s);
+    }
+    const config_setting_t *vary = config_setting_get_member(g, "vary");
+    for (int i = 0; vary && i < config_setting_length(vary); i++) {
+        if (sw->n_vary == SWEEP_FACTORS_MAX) {
+            diag_fail(d, EXIT_INPUT, "%s: vary: at most %d parameters", path, SWEEP_FACTORS_MAX);
+            goto done;
+        }
+        struct factor *fa = &sw->vary[sw->n_vary++];
+        if (load_factor(fa, config_setting_get_elem(vary, (unsigned)i), path, d))
+            goto done;
+        if (sw->design == DESIGN_GRID && !fa->n_values && fa->levels < 2) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: %s: a grid needs values, from/to/step, or min/max with levels = N (N >= 2)",
+                      path, config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
+            goto done;
+        }
+    }
+    sw->points = design_points(sw->design, sw->vary, sw->n_vary, sw->samples, (uint64_t)sw->base.p.run_seed,
+                               &sw->n_points);
+    if (!sw->points) {
+        diag_fail(d, EXIT_INPUT, "out of memory for the design");
+        goto done;
+    }
+    rc = 0;
+done:
+    config_destroy(&cfg);
+    return rc;
+}
+
+void sweep_free(struct sweep *sw)
+{
+    settings_free(&sw->base);
+    free(sw->points);
+    sw->points = NULL;
+}
+
+/* ---- one run -------------------------------------------------------------- */
+
+enum { R_FAILED, R_INTERVENED, R_MONTHS_TO_GOOD, R_RELAPSED, R_MONTHS_UNDER, R_COMMISSIONER, R_INTERIM, R_PEER_DAYS,
+       R_FINAL_QUALITY, OUTCOMES };
+static const char *const outcome_names[OUTCOMES] = {
+    "orgs_failed", "intervened", "months_to_good", "relapsed", "months_under_intervention",
+    "commissioner_months", "interim_months", "peer_review_days", "final_quality",
+};
+
+struct outcome {
+    size_t run;
+    int failed;
+    double v[OUTCOMES];
+    char error[256];
+};
+
+static size_t runs_total(const struct sweep *sw)
+{
+    return sw->n_points * sw->reps * sw->n_strategies;
+}
+
+/* Run r is design point p, replication rep and strategy s, in that nesting;
+ * every strategy of a point and replication has the same seed. */
+static void decode(const struct sweep *sw, size_t r, size_t *p, size_t *rep, size_t *s)
+{
+    *s = r % sw->n_strategies;
+    *rep = (r / sw->n_strategies) % sw->reps;
+    *p = r / sw->n_strategies / sw->reps;
+}
+
+static uint64_t run_seed(const struct sweep *sw, size_t p, size_t rep)
+{
+    return rng_rep_seed(rng_mix((uint64_t)sw->base.p.run_seed ^ rng_mix(p + 0x50544eULL)), rep);
+}
+
+static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    out->run = r;
+    size_t p, rep, s;
+    decode(sw, r, &p, &rep, &s);
+    struct params prm = sw->base.p;
+    for (size_t k = 0; k < sw->n_vary; k++)
+        params_set_number(&prm, sw->vary[k].def, sw->points[p * sw->n_vary + k]);
+    snprintf(prm.intervention_schedule, sizeof prm.intervention_schedule, "%s", sw->strategies[s]);
+    const char *culprit;
+    if (params_check(&prm, out->error, sizeof out->error, &culprit)) {
+        out->failed = 1;
+        return;
+    }
+    world *w = world_alloc(&prm, run_seed(sw, p, rep));
+    if (!w) {
+        out->failed = 1;
+        snprintf(out->error, sizeof out->error, "out of memory");
+        return;
+    }
+    for (int m = 0; m < prm.run_months; m++)
+        world_step(w);
+    double good = 0, relapsed = 0, exits = 0, under = 0, quality = 0;
+    double n_good = 0;
+    for (size_t i = 0; i < world_orgs(w); i++) {
+        quality += world_obs(w, i)->quality / (double)world_orgs(w);
+        if (world_history(w, i)->month_failed >= 0)
+            out->v[R_FAILED]++;
+        struct org_intervention iv;
+        world_intervention(w, i, &iv);
+        if (!iv.started)
+            continue;
+        out->v[R_INTERVENED]++;
+        if (iv.first_good_month >= 0) {
+            good += iv.first_good_month - iv.start_month;
+            n_good++;
+        }
+        if (iv.exit_month >= 0) {
+            exits++;
+            under += iv.exit_month - iv.start_month;
+            relapsed += iv.relapse_month >= 0;
+        }
+        out->v[R_COMMISSIONER] += iv.commissioner_months;
+        out->v[R_INTERIM] += iv.interim_months;
+        out->v[R_PEER_DAYS] += iv.peer_review_days;
+    }
+    out->v[R_MONTHS_TO_GOOD] = n_good > 0 ? good / n_good : NAN;
+    out->v[R_RELAPSED] = exits > 0 ? relapsed / exits : NAN;
+    out->v[R_MONTHS_UNDER] = exits > 0 ? under / exits : NAN;
+    out->v[R_FINAL_QUALITY] = quality;
+    world_free(w);
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_header(const struct sweep *sw, FILE *f)
+{
+    fputs("run,point,rep,strategy,seed", f);
+    for (size_t k = 0; k < sw->n_vary; k++)
+        fprintf(f, ",%s", sw->vary[k].def->path);
+    for (int k = 0; k < OUTCOMES; k++)
+        fprintf(f, ",%s", outcome_names[k]);
+    fputs(",error\n", f);
+}
+
+static void write_line(const struct sweep *sw, FILE *f, const struct outcome *o)
+{
+    size_t p, rep, s;
+    decode(sw, o->run, &p, &rep, &s);
+    fprintf(f, "%zu,%zu,%zu,", o->run, p, rep);
+    csv_text(f, sw->strategies[s]);
+    fprintf(f, ",%llu", (unsigned long long)run_seed(sw, p, rep));
+    for (size_t k = 0; k < sw->n_vary; k++)
+        fprintf(f, ",%.10g", sw->points[p * sw->n_vary + k]);
+    for (int k = 0; k < OUTCOMES; k++) {
+        fputc(',', f);
+        if (!o->failed && !isnan(o->v[k]))
+            fprintf(f, "%.6g", o->v[k]);
+    }
+    fputc(',', f);
+    csv_text(f, o->failed ? o->error : "");
+    fputc('\n', f);
+    fflush(f);
+}
+
+static int write_file(const char *dir, const char *name, const char *text, struct diag *d)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    return 0;
+}
+
+static int write_design(const struct sweep *sw, const char *dir, struct diag *d)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/design.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    fputs("point", f);
+    for (size_t k = 0; k < sw->n_vary; k++)
+        fprintf(f, ",%s", sw->vary[k].def->path);
+    fputc('\n', f);
+    for (size_t p = 0; p < sw->n_points; p++) {
+        fprintf(f, "%zu", p);
+        for (size_t k = 0; k < sw->n_vary; k++)
+            fprintf(f, ",%.10g", sw->points[p * sw->n_vary + k]);
+        fputc('\n', f);
+    }
+    return fclose(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+}
+
+static char *resolved_config(const struct sweep *sw)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the sweep in sweep.cfg.\n\n",
+            TURNAROUND_VERSION);
+    settings_write(f, &sw->base.p);
+    fclose(f);
+    return text;
+}
+
+/* ---- progress ------------------------------------------------------------- */
+
+struct progress {
+    int quiet, tty;
+    double start, last;
+    size_t first;   /* runs already done when this invocation began */
+};
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void report(struct progress *pr, size_t done, size_t total, int final)
+{
+    if (pr->quiet)
+        return;
+    double t = now();
+    if (!final && t - pr->last < (pr->tty ? 0.25 : 5.0))
+        return;
+    pr->last = t;
+    double rate = (double)(done - pr->first) / (t - pr->start > 1e-9 ? t - pr->start : 1e-9);
+    double left = rate > 0 ? (double)(total - done) / rate : 0.0;
+    fprintf(stderr, "%s%zu of %zu runs, %.1f runs/s, %.0f s left%s", pr->tty ? "\r" : "", done, total, rate, left,
+            pr->tty && !final ? "   " : "\n");
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+/* Workers read run numbers from a pipe and write outcomes back; the parent
+ * hands out runs as workers free up (runs differ in length) and writes the
+ * outcomes in run order. */
+struct worker {
+    pid_t pid;
+    int task, result;   /* the parent's ends */
+    int busy;
+};
+
+static void worker_loop(const struct sweep *sw, int task, int result)
+{
+    signal(SIGINT, SIG_IGN);   /* the parent decides when to stop; a run in hand is finished */
+    signal(SIGTERM, SIG_IGN);
+    size_t r;
+    struct outcome o;
+    while (read(task, &r, sizeof r) == (ssize_t)sizeof r) {
+        run_one(sw, r, &o);
+        if (write(result, &o, sizeof o) != (ssize_t)sizeof o)
+            break;
+    }
+    _exit(0);
+}
+
+static int run_parallel(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
+                        const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
+{
+    size_t total = runs_total(sw), jobs = (size_t)o->jobs, dispatched = next, written = next;
+    /* Outcomes wait here until every earlier run is written; a run is handed
+     * out only while there is room, so memory stays flat however long the
+     * sweep, and a slow run holds back at most cap - 1 others. */
+    const size_t cap = 16 * jobs;
+    struct worker *w = calloc(jobs, sizeof *w);
+    struct outcome *ready = calloc(cap, sizeof *ready);
+    int *have = calloc(cap, sizeof *have);
+    if (!w || !ready || !have) {
+        free(w);
+        free(ready);
+        free(have);
+        return diag_fail(d, EXIT_INPUT, "out of memory");
+    }
+    fflush(NULL);
+    for (size_t k = 0; k < jobs; k++) {
+        int t[2], r[2];
+        if (pipe(t) || pipe(r))
+            return diag_fail(d, EXIT_INPUT, "cannot start workers: %s", strerror(errno));
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(t[1]);
+            close(r[0]);
+            for (size_t j = 0; j < k; j++) {
+                close(w[j].task);
+                close(w[j].result);
+            }
+            worker_loop(sw, t[0], r[1]);
+        }
+        close(t[0]);
+        close(r[1]);
+        w[k] = (struct worker){ pid, t[1], r[0], 0 };
+    }
+    int failed = 0;
+    for (;;) {
+        for (size_t k = 0; k < jobs && !*stop && !failed; k++)
+            if (!w[k].busy && dispatched < total && dispatched < written + cap) {
+                if (write(w[k].task, &dispatched, sizeof dispatched) == (ssize_t)sizeof dispatched) {
+                    w[k].busy = 1;
+                    dispatched++;
+                }
+            }
+        size_t busy = 0;
+        for (size_t k = 0; k < jobs; k++)
+            busy += (size_t)w[k].busy;
+        if (busy == 0)
+            break;
+        struct pollfd fds[64];
+        size_t map[64], n = 0;
+        for (size_t k = 0; k < jobs && n < 64; k++)
+            if (w[k].busy) {
+                fds[n] = (struct pollfd){ w[k].result, POLLIN, 0 };
+                map[n++] = k;
+            }
+        if (poll(fds, (nfds_t)n, 200) <= 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            struct outcome out;
+            size_t k = map[i];
+            if (read(w[k].result, &out, sizeof out) != (ssize_t)sizeof out) {
+                failed = 1;
+                w[k].busy = 0;
+                continue;
+            }
+            w[k].busy = 0;
+            ready[out.run % cap] = out;
+            have[out.run % cap] = 1;
+            while (have[written % cap]) {
+                const struct outcome *oc = &ready[written % cap];
+                have[written % cap] = 0;
+                write_line(sw, runs, oc);
+                if (oc->failed && o->stop_on_error)
+                    failed = 2;
+                written++;
+            }
+            report(pr, written, total, 0);
+        }
+    }
+    for (size_t k = 0; k < jobs; k++) {
+        close(w[k].task);
+        close(w[k].result);
+        waitpid(w[k].pid, NULL, 0);
+    }
+    free(w);
+    free(ready);
+    free(have);
+    if (failed == 1)
+        return diag_fail(d, EXIT_INPUT, "a worker died; %zu runs are on disk, --resume continues", written);
+    if (failed == 2)
+        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
+    if (written < total)
+        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
+    return 0;
+}
+
+static int run_serial(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
+                      const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
+{
+    size_t total = runs_total(sw);
+    for (size_t r = next; r < total; r++) {
+        if (*stop)
+            return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", r, total);
+        struct outcome out;
+        run_one(sw, r, &out);
+        write_line(sw, runs, &out);
+        report(pr, r + 1, total, 0);
+        if (out.failed && o->stop_on_error)
+            return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error)", r, out.error);
+    }
+    return 0;
+}
+
+/* Runs already complete in runs.csv (whole lines after the header); a line
+ * cut short by a kill is dropped. Returns -1 when the file is not there. */
+static long resume_point(const char *path)
+{
+    FILE *f = fopen(path, "r+");
+    if (!f)
+        return -1;
+    long lines = -1, good_end = 0, pos = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        pos++;
+        if (c == '\n') {
+            lines++;
+            good_end = pos;
+        }
+    }
+    fclose(f);
+    if (truncate(path, good_end) != 0 || lines < 0)
+        return -1;
+    return lines;
+}
+
+int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d)
+{
+    const char *dir = o->out;
+    char marker[1200], runs_path[1200], path[1200];
+    snprintf(marker, sizeof marker, "%s/.incomplete", dir);
+    snprintf(runs_path, sizeof runs_path, "%s/runs.csv", dir);
+    char *config = resolved_config(sw);
+    if (!config)
+        return diag_fail(d, EXIT_INPUT, "out of memory");
+    size_t next = 0;
+    int rc = 0;
+    if (o->resume && results_exists(dir)) {
+        snprintf(path, sizeof path, "%s/config.cfg", dir);
+        char *old = NULL;
+        FILE *f = fopen(path, "r");
+        if (f) {
+            old = calloc(1, strlen(config) + 2);
+            if (old && fread(old, 1, strlen(config) + 1, f) != strlen(config))
+                old[0] = '\0';
+            fclose(f);
+        }
+        long done = resume_point(runs_path);
+        snprintf(path, sizeof path, "%s/sweep.cfg", dir);
+        f = fopen(path, "r");
+        char sweep_text[sizeof sw->text];
+        size_t n = f ? fread(sweep_text, 1, sizeof sweep_text - 1, f) : 0;
+        if (f)
+            fclose(f);
+        sweep_text[n] = '\0';
+        if (!old || strcmp(old, config) != 0 || strcmp(sweep_text, sw->text) != 0 || done < 0)
+            rc = diag_fail(d, EXIT_INPUT, "'%s' holds a different sweep (or none); --force starts this one afresh", dir);
+        free(old);
+        if (!rc && !results_exists(marker) && (size_t)done == runs_total(sw)) {
+            free(config);
+            return 0;   /* already complete */
+        }
+        next = rc ? 0 : (size_t)done;
+    } else {
+        if (results_exists(dir) && !o->force)
+            rc = diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its sweep, --force replaces it",
+                           dir);
+        if (!rc && results_exists(dir)) {
+            char cmd[2400];
+            snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);   /* --force: the user asked to replace it */
+            if (strchr(dir, '\'') || system(cmd) != 0)
+                rc = diag_fail(d, EXIT_INPUT, "cannot remove '%s'", dir);
+        }
+        if (!rc && mkdir(dir, 0777) != 0)
+            rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
+        if (!rc)
+            rc = write_file(dir, ".incomplete", "a sweep is running or was interrupted; --resume continues it\n", d);
+        if (!rc)
+            rc = write_file(dir, "config.cfg", config, d);
+        if (!rc)
+            rc = write_file(dir, "sweep.cfg", sw->text, d);
+        if (!rc) {
+            FILE *f = fopen(runs_path, "w");
+            if (!f)
+                rc = diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
+            else {
+                write_header(sw, f);
+                fclose(f);
+            }
+        }
+    }
+    free(config);
+    if (rc)
+        return -1;
+    FILE *runs = fopen(runs_path, "a");
+    if (!runs)
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
+    struct progress pr = { o->quiet, isatty(STDERR_FILENO), now(), 0.0, next };
+    rc = o->jobs > 1 ? run_parallel(sw, o, runs, next, stop, &pr, d) : run_serial(sw, o, runs, next, stop, &pr, d);
+    if (fclose(runs) != 0 && !rc)
+        rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", runs_path);
+    if (rc)
+        return -1;
+    report(&pr, runs_total(sw), runs_total(sw), 1);
+    if (write_design(sw, dir, d))
+        return -1;
+    remove(marker);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* sweep: many runs over a design of parameter values and strategies,
+ * written as they finish, in the same order whatever the parallelism, and
+ * resumable after an interruption. */
+#ifndef TURNAROUND_SWEEP_H
+#define TURNAROUND_SWEEP_H
+
+#include <signal.h>
+
+#include "design.h"
+#include "diag.h"
+#include "settings.h"
+
+#define SWEEP_FACTORS_MAX 16
+#define SWEEP_STRATEGIES_MAX 16
+
+struct sweep {
+    char file[1024];
+    char text[65536];            /* the sweep file, kept with the results */
+    struct settings base;        /* the scenario's resolved parameters */
+    enum design_kind design;
+    size_t samples, reps;
+    char strategies[SWEEP_STRATEGIES_MAX][PARAMS_STRING_MAX];
+    size_t n_strategies;
+    struct factor vary[SWEEP_FACTORS_MAX];
+    size_t n_vary;
+    double *points;              /* [point * n_vary + factor] */
+    size_t n_points;
+};
+
+struct sweep_options {
+    const char *out;
+    int jobs, force, resume, quiet, stop_on_error;
+    const char *const *sets;     /* --set assignments on the scenario */
+    size_t n_sets;
+};
+
+/* Read a sweep file (and the scenario it names, with --set applied). On error
+ * fills d, naming file, line and key. sweep_free releases it. */
+int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o, struct diag *d);
+void sweep_free(struct sweep *sw);
+
+/* Run the sweep into o->out. Returns 0, or -1 with d filled (EXIT_INTERRUPTED
+ * when stopped: what finished is on disk, and --resume continues). */
+int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d);
+
+#endif

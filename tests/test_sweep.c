@@ -1,0 +1,276 @@
+/* Sweeps: the same runs.csv whatever the parallelism and after a kill and a
+ * resume; designs as specified; bad sweep files; failing runs recorded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "support.h"
+
+#define SMALL "--set sector.orgs=8 --set run.months=36 --quiet"
+
+static const char grid[] = "sweep = {\n"
+                           "  scenario = \"@SRC@/configs/default.cfg\";\n"
+                           "  design = \"grid\";\n"
+                           "  reps = 3;\n"
+                           "  strategies = [\"none\", \"takeover\"];\n"
+                           "  vary = (\n"
+                           "    { param = \"sector.turbulence\"; values = [0.01, 0.03]; },\n"
+                           "    { param = \"org.staff\"; from = 20; to = 60; step = 20; }\n"
+                           "  );\n"
+                           "};\n";
+
+static int setup(void **state)
+{
+    *state = support_tmpdir();
+    return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    support_rmtree(*state);
+    free(*state);
+    return 0;
+}
+
+/* Write a sweep file, with @SRC@ standing for the source tree. */
+static void write_sweep(const char *tmp, const char *name, const char *tmpl)
+{
+    char path[1200], text[4096];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    size_t n = 0;
+    for (const char *c = tmpl; *c && n + 600 < sizeof text; c++) {
+        if (strncmp(c, "@SRC@", 5) == 0) {
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s", support_src());
+            c += 4;
+        } else {
+            text[n++] = *c;
+        }
+    }
+    text[n] = '\0';
+    assert_int_equal(support_write_file(path, text), 0);
+}
+
+static void sweep(struct cmd_result *r, const char *tmp, const char *name, const char *out, const char *extra)
+{
+    support_run(r, "'%s' sweep '%s/%s' " SMALL " --out '%s/%s' %s", support_bin(), tmp, name, tmp, out, extra);
+}
+
+static void same_runs(const char *tmp, const char *a, const char *b)
+{
+    char pa[1200], pb[1200];
+    snprintf(pa, sizeof pa, "%s/%s/runs.csv", tmp, a);
+    snprintf(pb, sizeof pb, "%s/%s/runs.csv", tmp, b);
+    if (!support_files_equal(pa, pb))
+        fail_msg("%s and %s differ", pa, pb);
+}
+
+static void jobs_do_not_change_the_results(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "one", "--jobs 1");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "two", "--jobs 2");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "three", "--jobs 3");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    same_runs(tmp, "one", "two");
+    same_runs(tmp, "one", "three");
+    char path[1200];
+    snprintf(path, sizeof path, "%s/one/runs.csv", tmp);
+    char *runs = support_read_file(path, NULL);
+    size_t lines = 0;
+    for (const char *c = runs; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 1 + 2 * 3 * 3 * 2);   /* header + points x reps x strategies */
+    assert_non_null(strstr(runs, "run,point,rep,strategy,seed,sector.turbulence,org.staff,"));
+    /* The two strategies of a point and replication share a seed (common random numbers). */
+    assert_non_null(strstr(runs, "\n0,0,0,none,"));
+    char seed[40];
+    assert_int_equal(sscanf(strstr(runs, "\n0,0,0,none,") + 12, "%39[0-9]", seed), 1);
+    char want[80];
+    snprintf(want, sizeof want, "\n1,0,0,takeover,%s,", seed);
+    assert_non_null(strstr(runs, want));
+    free(runs);
+    snprintf(path, sizeof path, "%s/one/.incomplete", tmp);
+    struct stat st;
+    assert_int_not_equal(stat(path, &st), 0);   /* finished */
+}
+
+/* A kill at an arbitrary moment, then --resume: the same bytes as a sweep that
+ * was never interrupted, no run repeated or lost. */
+static void killed_and_resumed(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "whole", "--jobs 2");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    const char *kills[] = { "0.3", "0.7" };
+    for (int k = 0; k < 2; k++) {
+        support_run(&r, "'%s' sweep '%s/g.cfg' " SMALL " --out '%s/cut%d' --jobs 2 & p=$!; sleep %s; kill -9 $p; "
+                        "wait $p; exit 0",
+                    support_bin(), tmp, tmp, k, kills[k]);
+        support_result_free(&r);
+        char out[32];
+        snprintf(out, sizeof out, "cut%d", k);
+        sweep(&r, tmp, "g.cfg", out, "--resume --jobs 2");
+        if (r.status != 0)
+            fail_msg("resume: %s", r.err);
+        support_result_free(&r);
+        same_runs(tmp, "whole", out);
+    }
+}
+
+static void interrupted_then_resumed(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; reps = 300;\n"
+                "  vary = ( { param = \"sector.turbulence\"; values = [0.01, 0.03]; } ); };\n");
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "whole", "");
+    support_result_free(&r);
+    support_run(&r, "'%s' sweep '%s/g.cfg' " SMALL " --out '%s/cut' & p=$!; sleep 0.2; kill -INT $p; wait $p",
+                support_bin(), tmp, tmp);
+    if (r.status == 0)
+        skip();   /* it finished before the signal: nothing to resume */
+    assert_int_equal(r.status, 130);
+    assert_non_null(strstr(r.err, "--resume"));
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "cut", "--resume");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    same_runs(tmp, "whole", "cut");
+}
+
+static void latin_hypercube_uses_each_stratum_once(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "l.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"lhs\"; samples = 10; reps = 1;\n"
+                "  vary = ( { param = \"peers.decay\"; min = 0.0; max = 0.1; },\n"
+                "           { param = \"sector.turbulence\"; min = 0.0; max = 0.02; } ); };\n");
+    struct cmd_result r;
+    sweep(&r, tmp, "l.cfg", "l", "");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/l/design.csv", tmp);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "point,peers.decay,sector.turbulence\n");
+    int used[2][10] = { { 0 } }, points = 0;
+    double a, b;
+    int p;
+    while (fscanf(f, "%d,%lf,%lf\n", &p, &a, &b) == 3) {
+        assert_true(a >= 0.0 && a <= 0.1 && b >= 0.0 && b <= 0.02);
+        used[0][(int)floor(a / 0.01)]++;
+        used[1][(int)floor(b / 0.002)]++;
+        points++;
+    }
+    fclose(f);
+    assert_int_equal(points, 10);
+    for (int k = 0; k < 10; k++) {
+        assert_int_equal(used[0][k], 1);
+        assert_int_equal(used[1][k], 1);
+    }
+}
+
+static void failing_runs_are_recorded(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "f.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; reps = 1;\n"
+                "  vary = ( { param = \"peers.degree\"; values = [2, 3, 4]; } ); };\n");
+    struct cmd_result r;
+    sweep(&r, tmp, "f.cfg", "f", "");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/f/runs.csv", tmp);
+    char *runs = support_read_file(path, NULL);
+    assert_non_null(strstr(runs, "\n1,1,0,none,"));
+    assert_non_null(strstr(runs, "peers.degree must be even"));
+    assert_non_null(strstr(runs, "\n2,2,0,none,"));   /* the sweep went on */
+    free(runs);
+    sweep(&r, tmp, "f.cfg", "g", "--stop-on-error");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "peers.degree must be even"));
+    support_result_free(&r);
+}
+
+static void bad_sweep_files(void **state)
+{
+    const char *tmp = *state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; desing = \"grid\"; };\n", "unknown key 'desing'" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"peers.dcay\"; values = [0.1]; } ); };\n",
+          "did you mean 'peers.decay'" },
+        { "sweep = { scenario = \"@SRC@/nowhere.cfg\"; };\n", "cannot find" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"sobol\"; };\n", "expected grid or lhs" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"peers.decay\"; min = 0.0; max = 0.1; } ); };\n",
+          "a grid needs values" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"peers.decay\"; values = [0.5, 2.0]; } ); };\n",
+          "found 2" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; strategies = [\"takover\"]; };\n", "unknown strategy" },
+        { "sweep = { scenario = ; };\n", "syntax error" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        write_sweep(tmp, "bad.cfg", cases[k].text);
+        struct cmd_result r;
+        sweep(&r, tmp, "bad.cfg", "bad", "");
+        if (r.status != 1 || !strstr(r.err, cases[k].want) || !strstr(r.err, "bad.cfg"))
+            fail_msg("case %zu: status %d, stderr: %s", k, r.status, r.err);
+        support_result_free(&r);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/bad", tmp);
+        struct stat st;
+        assert_int_not_equal(stat(path, &st), 0);   /* nothing written */
+    }
+}
+
+static void existing_folder_needs_resume_or_force(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "x", "");
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "x", "");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "--resume"));
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "x", "--resume");   /* complete already: nothing to do */
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
+        T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
+        T(existing_folder_needs_resume_or_force),
+    };
+    return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
+}
