@@ -16,6 +16,7 @@
 #include "results.h"
 #include "run.h"
 #include "settings.h"
+#include "merge.h"
 #include "sweep.h"
 
 static volatile sig_atomic_t interrupted;
@@ -39,9 +40,11 @@ static const char usage_text[] =
     "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M]\n"
     "                                 draw the charts of a results folder into its plots/\n"
     "  sweep SWEEP.cfg [--jobs N] [--out DIR] [--resume] [--force] [--quiet]\n"
-    "        [--set PATH=VALUE]... [--stop-on-error]\n"
+    "        [--set PATH=VALUE]... [--stop-on-error] [--shard K/N]\n"
     "                                 many runs over a design of parameter values and\n"
     "                                 strategies (grid or lhs), resumable, in parallel\n"
+    "  merge PART... --out DIR [--force]\n"
+    "                                 join the shards of a sweep (--shard K/N) into one\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
     "  params --cfg                   every parameter at its default, as a configuration file\n"
@@ -389,16 +392,23 @@ static int cmd_sweep(int argc, char **argv)
 {
     struct sweep_options o = { 0 };
     o.jobs = 1;
+    o.shard = o.shards = 1;
     const char *file = NULL;
     const char *sets[256];
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (option_is(a, "--jobs") || option_is(a, "--out") || option_is(a, "--set")) {
+        if (option_is(a, "--jobs") || option_is(a, "--out") || option_is(a, "--set") || option_is(a, "--shard")) {
             const char *v = option_value(argc, argv, &i, a);
             if (!v)
                 return EXIT_USAGE;
             if (option_is(a, "--out"))
                 o.out = v;
+            else if (option_is(a, "--shard")) {
+                char tail;
+                if (sscanf(v, "%d/%d%c", &o.shard, &o.shards, &tail) != 2 || o.shards < 1 || o.shard < 1
+                    || o.shard > o.shards)
+                    return usage_error("sweep: --shard expects K/N with 1 <= K <= N (e.g. 3/16), found '%s'", v);
+            }
             else if (option_is(a, "--set")) {
                 if (o.n_sets == sizeof sets / sizeof sets[0])
                     return usage_error("sweep: too many --set options%s", "");
@@ -458,6 +468,33 @@ static int cmd_sweep(int argc, char **argv)
     return 0;
 }
 
+static int cmd_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    const char *parts[1024];
+    size_t n = 0;
+    int force = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--out")) {
+            if (!(out = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--force") == 0) {
+            force = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("merge: unknown option '%s'", a);
+        } else if (n < sizeof parts / sizeof parts[0]) {
+            parts[n++] = a;
+        }
+    }
+    if (n == 0 || !out)
+        return usage_error("merge needs the shards' folders and --out DIR, e.g. turnaround merge part* --out all%s", "");
+    struct diag d = { 0 };
+    if (merge_shards(parts, n, out, force, &d))
+        return fail(&d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
@@ -502,5 +539,7 @@ int main(int argc, char **argv)
         return cmd_plot(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -369,6 +369,23 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
 
 /* ---- output --------------------------------------------------------------- */
 
+/* The runs of this shard: the i-th is run shard - 1 + i * shards. */
+static size_t local_total(const struct sweep *sw, const struct sweep_options *o)
+{
+    size_t total = runs_total(sw), first = (size_t)o->shard - 1, n = (size_t)o->shards;
+    return total > first ? (total - first + n - 1) / n : 0;
+}
+
+static size_t global_run(const struct sweep_options *o, size_t i)
+{
+    return (size_t)o->shard - 1 + i * (size_t)o->shards;
+}
+
+static size_t local_run(const struct sweep_options *o, size_t r)
+{
+    return (r - ((size_t)o->shard - 1)) / (size_t)o->shards;
+}
+
 static void csv_text(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n\r")) {
@@ -515,7 +532,7 @@ static void worker_loop(const struct sweep *sw, int task, int result)
 static int run_parallel(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
                         const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
 {
-    size_t total = runs_total(sw), jobs = (size_t)o->jobs, dispatched = next, written = next;
+    size_t total = local_total(sw, o), jobs = (size_t)o->jobs, dispatched = next, written = next;
     /* Outcomes wait here until every earlier run is written; a run is handed
      * out only while there is room, so memory stays flat however long the
      * sweep, and a slow run holds back at most cap - 1 others. */
@@ -552,7 +569,8 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
     for (;;) {
         for (size_t k = 0; k < jobs && !*stop && !failed; k++)
             if (!w[k].busy && dispatched < total && dispatched < written + cap) {
-                if (write(w[k].task, &dispatched, sizeof dispatched) == (ssize_t)sizeof dispatched) {
+                size_t run = global_run(o, dispatched);
+                if (write(w[k].task, &run, sizeof run) == (ssize_t)sizeof run) {
                     w[k].busy = 1;
                     dispatched++;
                 }
@@ -582,8 +600,8 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
                 continue;
             }
             w[k].busy = 0;
-            ready[out.run % cap] = out;
-            have[out.run % cap] = 1;
+            ready[local_run(o, out.run) % cap] = out;
+            have[local_run(o, out.run) % cap] = 1;
             while (have[written % cap]) {
                 const struct outcome *oc = &ready[written % cap];
                 have[written % cap] = 0;
@@ -615,16 +633,16 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
 static int run_serial(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
                       const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
 {
-    size_t total = runs_total(sw);
-    for (size_t r = next; r < total; r++) {
+    size_t total = local_total(sw, o);
+    for (size_t i = next; i < total; i++) {
         if (*stop)
-            return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", r, total);
+            return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", i, total);
         struct outcome out;
-        run_one(sw, r, &out);
+        run_one(sw, global_run(o, i), &out);
         write_line(sw, runs, &out);
-        report(pr, r + 1, total, 0);
+        report(pr, i + 1, total, 0);
         if (out.failed && o->stop_on_error)
-            return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error)", r, out.error);
+            return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error)", out.run, out.error);
     }
     return 0;
 }
@@ -683,7 +701,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         if (!old || strcmp(old, config) != 0 || strcmp(sweep_text, sw->text) != 0 || done < 0)
             rc = diag_fail(d, EXIT_INPUT, "'%s' holds a different sweep (or none); --force starts this one afresh", dir);
         free(old);
-        if (!rc && !results_exists(marker) && (size_t)done == runs_total(sw)) {
+        if (!rc && !results_exists(marker) && (size_t)done == local_total(sw, o)) {
             free(config);
             return 0;   /* already complete */
         }
@@ -707,6 +725,11 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         if (!rc)
             rc = write_file(dir, "sweep.cfg", sw->text, d);
         if (!rc) {
+            char info[200];
+            snprintf(info, sizeof info, "runs,shard,shards\n%zu,%d,%d\n", runs_total(sw), o->shard, o->shards);
+            rc = write_file(dir, "sweep-info.csv", info, d);
+        }
+        if (!rc) {
             FILE *f = fopen(runs_path, "w");
             if (!f)
                 rc = diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
@@ -728,7 +751,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", runs_path);
     if (rc)
         return -1;
-    report(&pr, runs_total(sw), runs_total(sw), 1);
+    report(&pr, local_total(sw, o), local_total(sw, o), 1);
     if (write_design(sw, dir, d))
         return -1;
     remove(marker);

@@ -263,6 +263,36 @@ static void existing_folder_needs_resume_or_force(void **state)
     support_result_free(&r);
 }
 
+static void shards_merge_to_the_whole(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "whole", "");
+    support_result_free(&r);
+    const char *shards[] = { "--shard 1/3", "--shard 2/3 --jobs 2", "--shard 3/3" };
+    for (int k = 0; k < 3; k++) {
+        char out[32];
+        snprintf(out, sizeof out, "part%d", k + 1);
+        sweep(&r, tmp, "g.cfg", out, shards[k]);
+        assert_int_equal(r.status, 0);
+        support_result_free(&r);
+    }
+    support_run(&r, "cd '%s' && '%s' merge part1 part2 part3 --out merged", tmp, support_bin());
+    if (r.status != 0)
+        fail_msg("merge: %s", r.err);
+    support_result_free(&r);
+    same_runs(tmp, "whole", "merged");
+    /* a missing shard, and a part of another sweep, are refused */
+    support_run(&r, "cd '%s' && '%s' merge part1 part3 --out m2", tmp, support_bin());
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "3 shards, but 2 parts"));
+    support_result_free(&r);
+    support_run(&r, "cd '%s' && '%s' merge part1 part2 whole --out m3", tmp, support_bin());
+    assert_int_equal(r.status, 1);
+    support_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -270,7 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
-        T(existing_folder_needs_resume_or_force),
+        T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
