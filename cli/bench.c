@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "params.h"
+#include "sweep.h"
 #include "rng.h"
 #include "world.h"
 
@@ -107,6 +109,55 @@ static double capability_decision_seconds(void)
     return secs[REPEATS / 2];
 }
 
+/* Sweep throughput (runs a second) with jobs worker processes, median of
+ * REPEATS, on a grid of 240 runs of a small sector. */
+static double sweep_rate(int jobs, size_t *runs)
+{
+    char dir[] = "/tmp/turnaround-bench-XXXXXX";
+    if (!mkdtemp(dir))
+        return 0.0;
+    char file[200], out[200], cmd[300];
+    snprintf(file, sizeof file, "%s/bench.cfg", dir);
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return 0.0;
+    fputs("sweep = { scenario = \"configs/default.cfg\"; reps = 10; strategies = [\"none\", \"takeover\"];\n"
+          "  vary = ( { param = \"sector.turbulence\"; values = [0.006, 0.012, 0.018]; },\n"
+          "           { param = \"peers.decay\"; values = [0.02, 0.04, 0.06, 0.08]; } ); };\n",
+          f);
+    fclose(f);
+    static const char *const sets[] = { "sector.orgs=10", "run.months=60" };
+    double rates[REPEATS];
+    static volatile sig_atomic_t never;
+    for (int k = 0; k < REPEATS; k++) {
+        struct sweep_options o = { 0 };
+        o.jobs = jobs;
+        o.quiet = 1;
+        o.force = 1;
+        o.shard = o.shards = 1;
+        o.sets = sets;
+        o.n_sets = 2;
+        snprintf(out, sizeof out, "%s/out", dir);
+        o.out = out;
+        static struct sweep sw;
+        struct diag d = { 0 };
+        if (sweep_load(&sw, file, &o, &d)) {
+            fprintf(stderr, "bench: %s\n", d.msg);
+            return 0.0;
+        }
+        *runs = sw.n_points * sw.reps * sw.n_strategies;
+        double t0 = now();
+        int rc = sweep_run(&sw, &o, &never, &d);
+        rates[k] = rc ? 0.0 : (double)*runs / (now() - t0);
+        sweep_free(&sw);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench: could not remove %s\n", dir);
+    qsort(rates, REPEATS, sizeof rates[0], cmp_double);
+    return rates[REPEATS / 2];
+}
+
 int main(void)
 {
     struct params p;
@@ -129,6 +180,17 @@ int main(void)
     params_default(&d);
     printf("capability decision (%d forecasts x %d months, %d staff)  %10.3g s per decision\n",
            d.intervention_forecasts, d.intervention_forecast_months, d.org_staff, capability_decision_seconds());
+
+    size_t runs = 0;
+    double one = sweep_rate(1, &runs), two = sweep_rate(2, &runs);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("sweep, %zu runs (10 organisations x 60 months)   %10.3g runs/s with 1 job, %.3g with 2: efficiency %.0f%%\n",
+           runs, one, two, one > 0 ? 100.0 * two / (2.0 * one) : 0.0);
+    for (int jobs = 4; jobs <= 16 && jobs <= cores; jobs *= 2) {
+        double many = sweep_rate(jobs, &runs);
+        printf("sweep with %2d jobs                                %10.3g runs/s: efficiency %.0f%%\n", jobs, many,
+               one > 0 ? 100.0 * many / ((double)jobs * one) : 0.0);
+    }
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -20,7 +20,7 @@ static int remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int make_parents(const char *path)
+int results_make_parents(const char *path)
 {
     char buf[1100];
     snprintf(buf, sizeof buf, "%s", path);
@@ -57,7 +57,7 @@ int results_begin(struct results *r, const char *dest, int force, struct diag *d
                  (long)getpid());
     else
         snprintf(r->tmp, sizeof r->tmp, ".%s.partial-%ld", r->dest, (long)getpid());
-    if (make_parents(r->tmp) != 0 || mkdir(r->tmp, 0777) != 0)
+    if (results_make_parents(r->tmp) != 0 || mkdir(r->tmp, 0777) != 0)
         return diag_fail(d, EXIT_INPUT, "cannot create results folder beside '%s': %s", r->dest, strerror(errno));
     return 0;
 }

@@ -32,6 +32,9 @@ int results_commit(struct results *r, struct diag *d);
 /* Remove the partial results; dest is untouched. */
 void results_abort(struct results *r);
 
+/* Create the folders above path (not path itself). Returns 0, or -1. */
+int results_make_parents(const char *path);
+
 /* Whether dest already exists (for the check before any work). */
 int results_exists(const char *dest);
 

@@ -19,6 +19,25 @@
 
 /* ---- the sweep file ------------------------------------------------------- */
 
+/* A strategy in a sweep is a schedule, optionally followed by " / EXIT" to
+ * give it its own exit test ("retained_ownership / capability"): exit tests
+ * can then be compared as levers like strategies. Splits text into its parts
+ * (exit is "" when not given). */
+static void split_strategy(const char *text, char *schedule, char *exit, size_t len)
+{
+    const char *slash = strchr(text, '/');
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    snprintf(schedule, len, "%.*s", (int)n, text);
+    snprintf(exit, len, "%s", slash ? slash + 1 : "");
+    for (char *s = schedule + strlen(schedule); s > schedule && s[-1] == ' ';)
+        *--s = '\0';
+    char *e = exit;
+    while (*e == ' ')
+        e++;
+    memmove(exit, e, strlen(e) + 1);
+}
+
+
 static const char *const sweep_keys[] = { "scenario", "design", "samples", "reps", "strategies", "vary" };
 static const char *const factor_keys[] = { "param", "values", "from", "to", "step", "min", "max", "levels" };
 
@@ -234,9 +253,13 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
     }
     for (int i = 0; st && i < config_setting_length(st); i++) {
         const char *s = config_setting_get_string_elem(st, (unsigned)i);
-        char why[400];
+        char why[400], sched_text[PARAMS_STRING_MAX], exit_text[PARAMS_STRING_MAX];
         struct schedule sched;
-        if (!s || sw->n_strategies == SWEEP_STRATEGIES_MAX || schedule_parse(s, &sched, why, sizeof why)) {
+        struct exit_test ex;
+        if (s)
+            split_strategy(s, sched_text, exit_text, sizeof sched_text);
+        if (!s || sw->n_strategies == SWEEP_STRATEGIES_MAX || schedule_parse(sched_text, &sched, why, sizeof why)
+            || (exit_text[0] && exit_parse(exit_text, &ex, why, sizeof why))) {
             diag_fail(d, EXIT_INPUT, "%s:%u: strategies: entry %d: %s", path, config_setting_source_line(st), i + 1,
                       s ? (sw->n_strategies == SWEEP_STRATEGIES_MAX ? "too many strategies" : why)
                         : "expected text in double quotes");
@@ -322,7 +345,10 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
     struct params prm = sw->base.p;
     for (size_t k = 0; k < sw->n_vary; k++)
         params_set_number(&prm, sw->vary[k].def, sw->points[p * sw->n_vary + k]);
-    snprintf(prm.intervention_schedule, sizeof prm.intervention_schedule, "%s", sw->strategies[s]);
+    char exit_text[PARAMS_STRING_MAX];
+    split_strategy(sw->strategies[s], prm.intervention_schedule, exit_text, sizeof prm.intervention_schedule);
+    if (exit_text[0])
+        snprintf(prm.intervention_exit, sizeof prm.intervention_exit, "%s", exit_text);
     const char *culprit;
     if (params_check(&prm, out->error, sizeof out->error, &culprit)) {
         out->failed = 1;
@@ -716,7 +742,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
             if (strchr(dir, '\'') || system(cmd) != 0)
                 rc = diag_fail(d, EXIT_INPUT, "cannot remove '%s'", dir);
         }
-        if (!rc && mkdir(dir, 0777) != 0)
+        if (!rc && (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0))
             rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
         if (!rc)
             rc = write_file(dir, ".incomplete", "a sweep is running or was interrupted; --resume continues it\n", d);

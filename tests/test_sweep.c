@@ -232,6 +232,8 @@ static void bad_sweep_files(void **state)
           "found 2" },
         { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; strategies = [\"takover\"]; };\n", "unknown strategy" },
         { "sweep = { scenario = ; };\n", "syntax error" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; strategies = [\"takeover / fixed\"]; };\n",
+          "needs its number of months" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         write_sweep(tmp, "bad.cfg", cases[k].text);
@@ -261,6 +263,27 @@ static void existing_folder_needs_resume_or_force(void **state)
     sweep(&r, tmp, "g.cfg", "x", "--resume");   /* complete already: nothing to do */
     assert_int_equal(r.status, 0);
     support_result_free(&r);
+}
+
+/* A strategy may carry its own exit test after " / ". */
+static void strategies_with_their_own_exit(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "e.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; reps = 2;\n"
+                "  strategies = [\"takeover / fixed:6\", \"takeover / fixed:12\"]; };\n");
+    struct cmd_result r;
+    support_run(&r, "'%s' sweep '%s/e.cfg' --set sector.orgs=8 --set run.months=48 --set sector.turbulence=0.05 "
+                    "--quiet --out '%s/e'",
+                support_bin(), tmp, tmp);
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/e/runs.csv", tmp);
+    char *runs = support_read_file(path, NULL);
+    assert_non_null(strstr(runs, ",takeover / fixed:6,"));
+    assert_non_null(strstr(runs, ",takeover / fixed:12,"));
+    free(runs);
 }
 
 static void shards_merge_to_the_whole(void **state)
@@ -300,7 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
-        T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole),
+        T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
