@@ -1,5 +1,6 @@
 #include "design.h"
 
+#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -26,10 +27,46 @@ static double fit(const struct factor *f, double x)
     return f->def->type == PARAM_REAL ? x : round(x);
 }
 
+/* A factor's value at u in [0, 1): a list's value by its strata, or the range's point. */
+static double at(const struct factor *f, double u)
+{
+    return fit(f, f->n_values ? f->values[(size_t)(u * (double)f->n_values)] : f->min + u * (f->max - f->min));
+}
+
+static double *saltelli(const struct factor *f, size_t k, size_t n, size_t *n_points)
+{
+    if (k == 0 || 2 * k > 40)
+        return NULL;
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
+    double *x = malloc(n * (k + 2) * k * sizeof *x);
+    double u[40];
+    if (!q || !x) {
+        gsl_qrng_free(q);
+        free(x);
+        return NULL;
+    }
+    gsl_qrng_get(q, u);   /* the sequence starts at the origin: skip it */
+    for (size_t j = 0; j < n; j++) {
+        gsl_qrng_get(q, u);
+        for (size_t i = 0; i < k; i++) {
+            x[j * k + i] = at(&f[i], u[i]);                  /* A */
+            x[(n + j) * k + i] = at(&f[i], u[k + i]);        /* B */
+        }
+        for (size_t m = 0; m < k; m++)                       /* AB_m: A, with factor m from B */
+            for (size_t i = 0; i < k; i++)
+                x[((2 + m) * n + j) * k + i] = at(&f[i], i == m ? u[k + i] : u[i]);
+    }
+    gsl_qrng_free(q);
+    *n_points = n * (k + 2);
+    return x;
+}
+
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points)
 {
     size_t n = 1;
+    if (kind == DESIGN_SOBOL)
+        return saltelli(f, n_factors, samples, n_points);
     if (kind == DESIGN_GRID)
         for (size_t k = 0; k < n_factors; k++)
             n *= levels_of(&f[k]);

@@ -18,13 +18,16 @@ struct factor {
     int levels;                   /* for a continuous factor in a grid */
 };
 
-enum design_kind { DESIGN_GRID, DESIGN_LHS };
+enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL };
 
 /* The design's points, [point * n_factors + factor], allocated; *n_points is
  * set. A grid crosses every factor's values (the first factor slowest); a
  * Latin hypercube takes samples points, each factor's range cut into samples
- * strata used once each, in an order drawn from seed. Returns NULL when memory
- * runs out. */
+ * strata used once each, in an order drawn from seed. A Sobol design is
+ * Saltelli's: samples base points from a Sobol sequence in 2k dimensions give
+ * matrices A and B, then each AB_i (A with factor i from B): samples x (k + 2)
+ * points in the order A, B, AB_1 .. AB_k (see sensitivity.h). At most 20
+ * factors. Returns NULL when memory runs out. */
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points);
 

@@ -15,6 +15,8 @@
 #include "results.h"
 #include "rng.h"
 #include "schedule.h"
+#include "sensitivity.h"
+#include "table.h"
 #include "world.h"
 
 /* ---- the sweep file ------------------------------------------------------- */
@@ -227,8 +229,10 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
     if (config_setting_lookup_string(g, "design", &text)) {
         if (strcmp(text, "lhs") == 0)
             sw->design = DESIGN_LHS;
+        else if (strcmp(text, "sobol") == 0)
+            sw->design = DESIGN_SOBOL;
         else if (strcmp(text, "grid") != 0) {
-            diag_fail(d, EXIT_INPUT, "%s:%u: design: expected grid or lhs (sobol and morris are not in this version), found '%s'",
+            diag_fail(d, EXIT_INPUT, "%s:%u: design: expected grid, lhs or sobol (morris is not in this version), found '%s'",
                       path, config_setting_source_line(config_setting_get_member(g, "design")), text);
             goto done;
         }
@@ -242,8 +246,9 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
     }
     if (member_number(g, "samples", &v, path, d) == 0)
         sw->samples = v >= 1 && v == floor(v) ? (size_t)v : 0;
-    if (sw->design == DESIGN_LHS && sw->samples == 0) {
-        diag_fail(d, EXIT_INPUT, "%s: samples: a Latin hypercube needs samples = N (a whole number of at least 1)", path);
+    if (sw->design != DESIGN_GRID && sw->samples == 0) {
+        diag_fail(d, EXIT_INPUT, "%s: samples: a %s design needs samples = N (a whole number of at least 1)", path,
+                  sw->design == DESIGN_LHS ? "Latin hypercube" : "Sobol");
         goto done;
     }
     const config_setting_t *st = config_setting_get_member(g, "strategies");
@@ -281,6 +286,10 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
                       path, config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
             goto done;
         }
+    }
+    if (sw->design == DESIGN_SOBOL && (sw->n_vary == 0 || sw->n_vary > 20)) {
+        diag_fail(d, EXIT_INPUT, "%s: vary: a Sobol design needs 1 to 20 varied parameters, found %zu", path, sw->n_vary);
+        goto done;
     }
     sw->points = design_points(sw->design, sw->vary, sw->n_vary, sw->samples, (uint64_t)sw->base.p.run_seed,
                                &sw->n_points);
@@ -484,6 +493,59 @@ static int write_design(const struct sweep *sw, const char *dir, struct diag *d)
             fprintf(f, ",%.10g", sw->points[p * sw->n_vary + k]);
         fputc('\n', f);
     }
+    return fclose(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+}
+
+/* sensitivity.csv for a Sobol design: per strategy, outcome and varied
+ * parameter, the first-order and total indices of the outcome's mean over
+ * replications, with 95% bootstrap intervals. An outcome not defined at
+ * every point (say, months to good where some never got there) is left out. */
+static int write_sensitivity(const struct sweep *sw, const char *dir, struct diag *d)
+{
+    char path[1200], err[300];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    struct table t;
+    if (table_read(&t, path, err, sizeof err))
+        return diag_fail(d, EXIT_INPUT, "%s", err);
+    size_t n = sw->samples, k = sw->n_vary;
+    double *y = calloc(sw->n_points, sizeof *y);
+    struct sobol_index *ix = calloc(k, sizeof *ix);
+    snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+    FILE *f = y && ix ? fopen(path, "w") : NULL;
+    if (!f) {
+        free(y);
+        free(ix);
+        table_free(&t);
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    }
+    fputs("strategy,outcome,param,first,first_lo,first_hi,total,total_lo,total_hi\n", f);
+    int cp = table_col(&t, "point"), cs = table_col(&t, "strategy");
+    for (size_t s = 0; s < sw->n_strategies; s++)
+        for (int m = 0; m < OUTCOMES; m++) {
+            int col = table_col(&t, outcome_names[m]), defined = 1;
+            for (size_t p = 0; p < sw->n_points; p++)
+                y[p] = 0.0;
+            for (size_t r = 0; r + 1 < t.rows; r++) {
+                if (strcmp(table_text(&t, r, cs), sw->strategies[s]) != 0)
+                    continue;
+                double v = table_num(&t, r, col);
+                size_t p = (size_t)table_num(&t, r, cp);
+                if (isnan(v))
+                    defined = 0;
+                else if (p < sw->n_points)
+                    y[p] += v / (double)sw->reps;
+            }
+            if (!defined || sensitivity_sobol(y, n, k, 200, (uint64_t)sw->base.p.run_seed, ix))
+                continue;   /* undefined somewhere, or no variation: no indices */
+            for (size_t i = 0; i < k; i++) {
+                csv_text(f, sw->strategies[s]);
+                fprintf(f, ",%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", outcome_names[m], sw->vary[i].def->path,
+                        ix[i].first, ix[i].first_lo, ix[i].first_hi, ix[i].total, ix[i].total_lo, ix[i].total_hi);
+            }
+        }
+    free(y);
+    free(ix);
+    table_free(&t);
     return fclose(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
 }
 
@@ -779,6 +841,8 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         return -1;
     report(&pr, local_total(sw, o), local_total(sw, o), 1);
     if (write_design(sw, dir, d))
+        return -1;
+    if (sw->design == DESIGN_SOBOL && o->shards == 1 && write_sensitivity(sw, dir, d))
         return -1;
     remove(marker);
     return 0;
