@@ -61,12 +61,50 @@ static double *saltelli(const struct factor *f, size_t k, size_t n, size_t *n_po
     return x;
 }
 
+static double *morris(const struct factor *f, size_t k, size_t r, uint64_t seed, size_t *n_points)
+{
+    const double levels = 4.0, delta = levels / (2.0 * (levels - 1.0));   /* 2/3 of the range */
+    gsl_rng *g = rng_stream_alloc(rng_mix(seed ^ 0x4d4f52524953ULL), RNG_INIT, 0);
+    double *x = malloc(r * (k + 1) * k * sizeof *x), *u = malloc(k * sizeof *u);
+    size_t *order = malloc(k * sizeof *order);
+    if (!g || !x || !u || !order) {
+        gsl_rng_free(g);
+        free(x);
+        free(u);
+        free(order);
+        return NULL;
+    }
+    for (size_t t = 0; t < r; t++) {
+        /* A start from which every step of +-delta stays on the grid. */
+        for (size_t i = 0; i < k; i++)
+            u[i] = (double)gsl_rng_uniform_int(g, 2) / (levels - 1.0);
+        for (size_t i = 0; i < k; i++)
+            order[i] = i;
+        gsl_ran_shuffle(g, order, k, sizeof *order);
+        for (size_t step = 0; step <= k; step++) {
+            if (step > 0) {
+                size_t i = order[step - 1];
+                u[i] = u[i] + delta <= 1.0 + 1e-12 ? u[i] + delta : u[i] - delta;
+            }
+            for (size_t i = 0; i < k; i++)
+                x[(t * (k + 1) + step) * k + i] = fit(&f[i], f[i].min + u[i] * (f[i].max - f[i].min));
+        }
+    }
+    gsl_rng_free(g);
+    free(u);
+    free(order);
+    *n_points = r * (k + 1);
+    return x;
+}
+
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points)
 {
     size_t n = 1;
     if (kind == DESIGN_SOBOL)
         return saltelli(f, n_factors, samples, n_points);
+    if (kind == DESIGN_MORRIS)
+        return morris(f, n_factors, samples, seed, n_points);
     if (kind == DESIGN_GRID)
         for (size_t k = 0; k < n_factors; k++)
             n *= levels_of(&f[k]);

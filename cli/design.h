@@ -18,7 +18,7 @@ struct factor {
     int levels;                   /* for a continuous factor in a grid */
 };
 
-enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL };
+enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL, DESIGN_MORRIS };
 
 /* The design's points, [point * n_factors + factor], allocated; *n_points is
  * set. A grid crosses every factor's values (the first factor slowest); a
@@ -27,7 +27,10 @@ enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL };
  * Saltelli's: samples base points from a Sobol sequence in 2k dimensions give
  * matrices A and B, then each AB_i (A with factor i from B): samples x (k + 2)
  * points in the order A, B, AB_1 .. AB_k (see sensitivity.h). At most 20
- * factors. Returns NULL when memory runs out. */
+ * factors. A Morris design is samples trajectories of k + 1 points on a
+ * 4-level grid of each range, each step moving one factor (in random order) by
+ * 2/3 of its range: samples x (k + 1) points, trajectory after trajectory;
+ * its factors must be ranges (min, max). Returns NULL when memory runs out. */
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points);
 

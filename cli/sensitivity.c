@@ -28,6 +28,52 @@ static int estimate(const double *y, size_t n, size_t i, const size_t *idx, doub
     return 0;
 }
 
+int sensitivity_morris(const double *y, const double *x, size_t r, size_t k, const double *lo, const double *hi,
+                       size_t boot, uint64_t seed, struct morris_index *out)
+{
+    double *ee = calloc(r * k, sizeof *ee), *mus = malloc((boot ? boot : 1) * sizeof *mus);
+    gsl_rng *g = rng_stream_alloc(rng_mix(seed ^ 0x4d4f52ULL), RNG_INIT, 0);
+    int rc = -1;
+    if (!ee || !mus || !g)
+        goto done;
+    for (size_t t = 0; t < r; t++)
+        for (size_t step = 1; step <= k; step++) {
+            const double *a = &x[(t * (k + 1) + step - 1) * k], *b = &x[(t * (k + 1) + step) * k];
+            for (size_t i = 0; i < k; i++)
+                if (a[i] != b[i] && hi[i] > lo[i]) {
+                    double moved = (b[i] - a[i]) / (hi[i] - lo[i]);
+                    ee[t * k + i] = (y[t * (k + 1) + step] - y[t * (k + 1) + step - 1]) / moved;
+                }
+        }
+    for (size_t i = 0; i < k; i++) {
+        double mu = 0.0, mean = 0.0, m2 = 0.0;
+        for (size_t t = 0; t < r; t++) {
+            double e = ee[t * k + i];
+            mu += fabs(e) / (double)r;
+            double dlt = e - mean;
+            mean += dlt / (double)(t + 1);
+            m2 += dlt * (e - mean);
+        }
+        out[i].mu_star = mu;
+        out[i].sigma = r > 1 ? sqrt(m2 / (double)(r - 1)) : 0.0;
+        for (size_t b = 0; b < boot; b++) {
+            double s = 0.0;
+            for (size_t t = 0; t < r; t++)
+                s += fabs(ee[(size_t)gsl_rng_uniform_int(g, r) * k + i]) / (double)r;
+            mus[b] = s;
+        }
+        gsl_sort(mus, 1, boot);
+        out[i].mu_star_lo = boot ? gsl_stats_quantile_from_sorted_data(mus, 1, boot, 0.025) : NAN;
+        out[i].mu_star_hi = boot ? gsl_stats_quantile_from_sorted_data(mus, 1, boot, 0.975) : NAN;
+    }
+    rc = 0;
+done:
+    free(ee);
+    free(mus);
+    gsl_rng_free(g);
+    return rc;
+}
+
 int sensitivity_sobol(const double *y, size_t n, size_t k, size_t boot, uint64_t seed, struct sobol_index *out)
 {
     size_t *idx = malloc(n * sizeof *idx);

@@ -19,4 +19,17 @@ struct sobol_index {
  * does not vary or memory runs out. */
 int sensitivity_sobol(const double *y, size_t n, size_t k, size_t boot, uint64_t seed, struct sobol_index *out);
 
+struct morris_index {
+    double mu_star, mu_star_lo, mu_star_hi;   /* mean |elementary effect|, with a 95% bootstrap interval */
+    double sigma;                             /* their standard deviation */
+};
+
+/* y holds one output per point of a Morris design of r trajectories of k + 1
+ * points; x the points, in the design's units. The elementary effect of the
+ * factor a step moves is the change in y over the step's share of the
+ * factor's range (lo..hi per factor). Intervals come from resampling whole
+ * trajectories. Returns -1 when memory runs out. */
+int sensitivity_morris(const double *y, const double *x, size_t r, size_t k, const double *lo, const double *hi,
+                       size_t boot, uint64_t seed, struct morris_index *out);
+
 #endif

@@ -231,8 +231,10 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
             sw->design = DESIGN_LHS;
         else if (strcmp(text, "sobol") == 0)
             sw->design = DESIGN_SOBOL;
+        else if (strcmp(text, "morris") == 0)
+            sw->design = DESIGN_MORRIS;
         else if (strcmp(text, "grid") != 0) {
-            diag_fail(d, EXIT_INPUT, "%s:%u: design: expected grid, lhs or sobol (morris is not in this version), found '%s'",
+            diag_fail(d, EXIT_INPUT, "%s:%u: design: expected grid, lhs, sobol or morris, found '%s'",
                       path, config_setting_source_line(config_setting_get_member(g, "design")), text);
             goto done;
         }
@@ -248,7 +250,7 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
         sw->samples = v >= 1 && v == floor(v) ? (size_t)v : 0;
     if (sw->design != DESIGN_GRID && sw->samples == 0) {
         diag_fail(d, EXIT_INPUT, "%s: samples: a %s design needs samples = N (a whole number of at least 1)", path,
-                  sw->design == DESIGN_LHS ? "Latin hypercube" : "Sobol");
+                  sw->design == DESIGN_LHS ? "Latin hypercube" : sw->design == DESIGN_SOBOL ? "Sobol" : "Morris");
         goto done;
     }
     const config_setting_t *st = config_setting_get_member(g, "strategies");
@@ -281,14 +283,20 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
         struct factor *fa = &sw->vary[sw->n_vary++];
         if (load_factor(fa, config_setting_get_elem(vary, (unsigned)i), path, d))
             goto done;
+        if (sw->design == DESIGN_MORRIS && fa->n_values) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: %s: a Morris design needs a range, min = ... and max = ...", path,
+                      config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
+            goto done;
+        }
         if (sw->design == DESIGN_GRID && !fa->n_values && fa->levels < 2) {
             diag_fail(d, EXIT_INPUT, "%s:%u: %s: a grid needs values, from/to/step, or min/max with levels = N (N >= 2)",
                       path, config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
             goto done;
         }
     }
-    if (sw->design == DESIGN_SOBOL && (sw->n_vary == 0 || sw->n_vary > 20)) {
-        diag_fail(d, EXIT_INPUT, "%s: vary: a Sobol design needs 1 to 20 varied parameters, found %zu", path, sw->n_vary);
+    if (sw->design >= DESIGN_SOBOL && (sw->n_vary == 0 || sw->n_vary > 20)) {
+        diag_fail(d, EXIT_INPUT, "%s: vary: a %s design needs 1 to 20 varied parameters, found %zu", path,
+                  sw->design == DESIGN_SOBOL ? "Sobol" : "Morris", sw->n_vary);
         goto done;
     }
     sw->points = design_points(sw->design, sw->vary, sw->n_vary, sw->samples, (uint64_t)sw->base.p.run_seed,
@@ -518,7 +526,16 @@ static int write_sensitivity(const struct sweep *sw, const char *dir, struct dia
         table_free(&t);
         return diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
     }
-    fputs("strategy,outcome,param,first,first_lo,first_hi,total,total_lo,total_hi\n", f);
+    int morris = sw->design == DESIGN_MORRIS;
+    double lo[SWEEP_FACTORS_MAX], hi[SWEEP_FACTORS_MAX];
+    for (size_t i = 0; i < k; i++) {
+        lo[i] = sw->vary[i].min;
+        hi[i] = sw->vary[i].max;
+    }
+    struct morris_index mx[SWEEP_FACTORS_MAX];
+    fputs(morris ? "strategy,outcome,param,mu_star,mu_star_lo,mu_star_hi,sigma\n"
+                 : "strategy,outcome,param,first,first_lo,first_hi,total,total_lo,total_hi\n",
+          f);
     int cp = table_col(&t, "point"), cs = table_col(&t, "strategy");
     for (size_t s = 0; s < sw->n_strategies; s++)
         for (int m = 0; m < OUTCOMES; m++) {
@@ -535,12 +552,18 @@ static int write_sensitivity(const struct sweep *sw, const char *dir, struct dia
                 else if (p < sw->n_points)
                     y[p] += v / (double)sw->reps;
             }
-            if (!defined || sensitivity_sobol(y, n, k, 200, (uint64_t)sw->base.p.run_seed, ix))
+            uint64_t seed = (uint64_t)sw->base.p.run_seed;
+            if (!defined || (morris ? sensitivity_morris(y, sw->points, n, k, lo, hi, 200, seed, mx)
+                                    : sensitivity_sobol(y, n, k, 200, seed, ix)))
                 continue;   /* undefined somewhere, or no variation: no indices */
             for (size_t i = 0; i < k; i++) {
                 csv_text(f, sw->strategies[s]);
-                fprintf(f, ",%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", outcome_names[m], sw->vary[i].def->path,
-                        ix[i].first, ix[i].first_lo, ix[i].first_hi, ix[i].total, ix[i].total_lo, ix[i].total_hi);
+                if (morris)
+                    fprintf(f, ",%s,%s,%.6g,%.6g,%.6g,%.6g\n", outcome_names[m], sw->vary[i].def->path, mx[i].mu_star,
+                            mx[i].mu_star_lo, mx[i].mu_star_hi, mx[i].sigma);
+                else
+                    fprintf(f, ",%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", outcome_names[m], sw->vary[i].def->path,
+                            ix[i].first, ix[i].first_lo, ix[i].first_hi, ix[i].total, ix[i].total_lo, ix[i].total_hi);
             }
         }
     free(y);
@@ -842,7 +865,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
     report(&pr, local_total(sw, o), local_total(sw, o), 1);
     if (write_design(sw, dir, d))
         return -1;
-    if (sw->design == DESIGN_SOBOL && o->shards == 1 && write_sensitivity(sw, dir, d))
+    if ((sw->design == DESIGN_SOBOL || sw->design == DESIGN_MORRIS) && o->shards == 1 && write_sensitivity(sw, dir, d))
         return -1;
     remove(marker);
     return 0;

@@ -50,6 +50,34 @@ static void ishigami_indices(void **state)
     free(y);
 }
 
+/* Morris on y = 2 x1 + x3^2 over the unit cube: x1's effects are all 2, x2
+ * has none, x3's vary with where the step is taken. */
+static void morris_effects(void **state)
+{
+    (void)state;
+    struct param_def def = { "x", PARAM_REAL, 0, 0.0, 0.0, 1.0, NULL, "", "a test input" };
+    struct factor f[3];
+    for (int i = 0; i < 3; i++)
+        f[i] = (struct factor){ .def = &def, .min = 0.0, .max = 1.0 };
+    size_t r = 60, points;
+    double *x = design_points(DESIGN_MORRIS, f, 3, r, 9, &points);
+    assert_non_null(x);
+    assert_int_equal(points, r * 4);
+    double *y = malloc(points * sizeof *y);
+    for (size_t p = 0; p < points; p++)
+        y[p] = 2.0 * x[p * 3] + x[p * 3 + 2] * x[p * 3 + 2];
+    const double lo[3] = { 0, 0, 0 }, hi[3] = { 1, 1, 1 };
+    struct morris_index m[3];
+    assert_int_equal(sensitivity_morris(y, x, r, 3, lo, hi, 100, 3, m), 0);
+    assert_close(m[0].mu_star, 2.0, 1e-9);
+    assert_close(m[0].sigma, 0.0, 1e-9);
+    assert_close(m[1].mu_star, 0.0, 1e-12);
+    assert_true(m[2].mu_star > 0.3 && m[2].mu_star < 1.7);   /* |x + x'| for steps of 2/3: from 2/3 to 4/3 */
+    assert_true(m[2].sigma > 0.0);
+    free(x);
+    free(y);
+}
+
 static void sobol_sweep_writes_sensitivity(void **state)
 {
     (void)state;
@@ -91,6 +119,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ishigami_indices),
         cmocka_unit_test(sobol_sweep_writes_sensitivity),
+        cmocka_unit_test(morris_effects),
     };
     return cmocka_run_group_tests_name("sensitivity", tests, NULL, NULL);
 }

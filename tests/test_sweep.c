@@ -225,7 +225,7 @@ static void bad_sweep_files(void **state)
         { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"peers.dcay\"; values = [0.1]; } ); };\n",
           "did you mean 'peers.decay'" },
         { "sweep = { scenario = \"@SRC@/nowhere.cfg\"; };\n", "cannot find" },
-        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"morris\"; };\n", "expected grid, lhs or sobol" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"factorial\"; };\n", "expected grid, lhs, sobol or morris" },
         { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"sobol\"; };\n", "needs samples" },
         { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"peers.decay\"; min = 0.0; max = 0.1; } ); };\n",
           "a grid needs values" },
