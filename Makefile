@@ -25,7 +25,13 @@ else
 Q := @
 endif
 
-ifeq ($(SANITIZE),1)
+ifeq ($(MPI),1)
+# turnaround-mpi: the same program built with mpicc, its sweeps spread over MPI ranks.
+CC := mpicc
+BUILD := build/mpi
+ALL_CFLAGS += -DTURNAROUND_MPI
+BIN := build/mpi/bin
+else ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -45,7 +51,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full
 FAST_TESTS := $(filter-out $(SLOW_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-patterns check-slow bench clean install uninstall
+.PHONY: all deps demo test check-patterns check-slow bench mpi clean install uninstall
 all: $(BIN)/turnaround
 
 deps:
@@ -74,8 +80,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/pat
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
 
-# Tests find the binary under test and the source tree through the environment.
-RUN_TEST = TURNAROUND_BIN=$(abspath $(BIN)/turnaround) TURNAROUND_SRC=$(CURDIR)
+# bin/turnaround-mpi (scripts/deps installs OpenMPI).
+mpi:
+	$(MAKE) --no-print-directory MPI=1 build/mpi/bin/turnaround
+	@mkdir -p bin && cp build/mpi/bin/turnaround bin/turnaround-mpi
+
+# Tests find the binaries under test and the source tree through the environment.
+RUN_TEST = TURNAROUND_BIN=$(abspath $(BIN)/turnaround) TURNAROUND_SRC=$(CURDIR) \
+           TURNAROUND_MPI_BIN=$(abspath bin/turnaround-mpi)
 
 demo: deps
 	$(MAKE) --no-print-directory all
@@ -83,6 +95,7 @@ demo: deps
 
 test: deps
 	$(MAKE) --no-print-directory $(BIN)/turnaround $(FAST_TESTS)
+	@if command -v mpicc >/dev/null 2>&1; then $(MAKE) --no-print-directory mpi; fi
 	@fail=0; for t in $(FAST_TESTS); do \
 	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
 	  if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; echo "make test: all passed"

@@ -19,6 +19,10 @@
 #include "merge.h"
 #include "sweep.h"
 
+#ifdef TURNAROUND_MPI
+#include <mpi.h>
+#endif
+
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -454,6 +458,15 @@ static int cmd_sweep(int argc, char **argv)
         sweep_free(&sw);
         return fail(&d);
     }
+#ifdef TURNAROUND_MPI
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank > 0) {   /* a worker: rank 0 owns the folder and the output */
+        sweep_serve(&sw);
+        sweep_free(&sw);
+        return 0;
+    }
+#endif
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -495,7 +508,7 @@ static int cmd_merge(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int turnaround_main(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
     gsl_set_error_handler_off();
@@ -543,3 +556,31 @@ int main(int argc, char **argv)
         return cmd_merge(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
+
+#ifdef TURNAROUND_MPI
+/* turnaround-mpi: every rank parses the same command line; for a sweep, rank 0
+ * manages and writes while the others run what it hands out. Other commands
+ * run on rank 0 alone. Only rank 0 speaks. */
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    int rc = 0;
+    if (rank > 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            rc = EXIT_INPUT;
+        if (!rc && argc > 1 && strcmp(argv[1], "sweep") == 0)
+            rc = turnaround_main(argc, argv);
+    } else {
+        rc = turnaround_main(argc, argv);
+    }
+    MPI_Finalize();
+    return rc;
+}
+#else
+int main(int argc, char **argv)
+{
+    return turnaround_main(argc, argv);
+}
+#endif

@@ -758,6 +758,100 @@ static int run_serial(const struct sweep *sw, const struct sweep_options *o, FIL
     return 0;
 }
 
+#ifdef TURNAROUND_MPI
+/* ---- across machines: MPI ---------------------------------------------------
+ * Rank 0 manages: it hands run numbers to the other ranks as they ask (runs
+ * differ in length), and writes the outcomes in run order, as --jobs does. */
+#include <mpi.h>
+
+enum { TAG_TASK = 1, TAG_OUTCOME = 2 };
+
+static int mpi_size(void)
+{
+    int n = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+/* Rank 0 tells the workers whether there is a sweep to run. */
+static void mpi_go(int go)
+{
+    if (mpi_size() > 1)
+        MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+}
+
+static int run_mpi(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
+                   const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
+{
+    const int ranks = mpi_size();
+    const size_t total = local_total(sw, o), cap = 16 * (size_t)ranks;
+    size_t dispatched = next, written = next, busy = 0;
+    struct outcome *ready = calloc(cap, sizeof *ready);
+    int *have = calloc(cap, sizeof *have), *idle = calloc((size_t)ranks, sizeof *idle);
+    if (!ready || !have || !idle)
+        return diag_fail(d, EXIT_INPUT, "out of memory");
+    size_t n_idle = 0;
+    for (int k = 1; k < ranks; k++)
+        idle[n_idle++] = k;
+    int failed = 0;
+    for (;;) {
+        while (n_idle > 0 && !*stop && !failed && dispatched < total && dispatched < written + cap) {
+            long long run = (long long)global_run(o, dispatched++);
+            MPI_Send(&run, 1, MPI_LONG_LONG, idle[--n_idle], TAG_TASK, MPI_COMM_WORLD);
+            busy++;
+        }
+        if (busy == 0)
+            break;
+        struct outcome out;
+        MPI_Status st;
+        MPI_Recv(&out, (int)sizeof out, MPI_BYTE, MPI_ANY_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, &st);
+        busy--;
+        idle[n_idle++] = st.MPI_SOURCE;
+        ready[local_run(o, out.run) % cap] = out;
+        have[local_run(o, out.run) % cap] = 1;
+        while (have[written % cap]) {
+            const struct outcome *oc = &ready[written % cap];
+            have[written % cap] = 0;
+            write_line(sw, runs, oc);
+            if (oc->failed && o->stop_on_error)
+                failed = 1;
+            written++;
+        }
+        report(pr, written, total, 0);
+    }
+    long long done = -1;
+    for (int k = 1; k < ranks; k++)
+        MPI_Send(&done, 1, MPI_LONG_LONG, k, TAG_TASK, MPI_COMM_WORLD);
+    free(ready);
+    free(have);
+    free(idle);
+    if (failed)
+        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
+    if (written < total)
+        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
+    return 0;
+}
+
+void sweep_serve(const struct sweep *sw)
+{
+    int go = 0;
+    MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    for (long long run; go;) {
+        MPI_Recv(&run, 1, MPI_LONG_LONG, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (run < 0)
+            break;
+        struct outcome out;
+        run_one(sw, (size_t)run, &out);
+        MPI_Send(&out, (int)sizeof out, MPI_BYTE, 0, TAG_OUTCOME, MPI_COMM_WORLD);
+    }
+}
+#else
+static void mpi_go(int go)
+{
+    (void)go;
+}
+#endif
+
 /* Runs already complete in runs.csv (whole lines after the header); a line
  * cut short by a kill is dropped. Returns -1 when the file is not there. */
 static long resume_point(const char *path)
@@ -787,8 +881,10 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
     snprintf(marker, sizeof marker, "%s/.incomplete", dir);
     snprintf(runs_path, sizeof runs_path, "%s/runs.csv", dir);
     char *config = resolved_config(sw);
-    if (!config)
+    if (!config) {
+        mpi_go(0);
         return diag_fail(d, EXIT_INPUT, "out of memory");
+    }
     size_t next = 0;
     int rc = 0;
     if (o->resume && results_exists(dir)) {
@@ -814,6 +910,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         free(old);
         if (!rc && !results_exists(marker) && (size_t)done == local_total(sw, o)) {
             free(config);
+            mpi_go(0);
             return 0;   /* already complete */
         }
         next = rc ? 0 : (size_t)done;
@@ -851,13 +948,19 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         }
     }
     free(config);
+    FILE *runs = rc ? NULL : fopen(runs_path, "a");
+    mpi_go(runs != NULL);
     if (rc)
         return -1;
-    FILE *runs = fopen(runs_path, "a");
     if (!runs)
         return diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
     struct progress pr = { o->quiet, isatty(STDERR_FILENO), now(), 0.0, next };
-    rc = o->jobs > 1 ? run_parallel(sw, o, runs, next, stop, &pr, d) : run_serial(sw, o, runs, next, stop, &pr, d);
+#ifdef TURNAROUND_MPI
+    if (mpi_size() > 1)
+        rc = run_mpi(sw, o, runs, next, stop, &pr, d);
+    else
+#endif
+        rc = o->jobs > 1 ? run_parallel(sw, o, runs, next, stop, &pr, d) : run_serial(sw, o, runs, next, stop, &pr, d);
     if (fclose(runs) != 0 && !rc)
         rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", runs_path);
     if (rc)

@@ -44,4 +44,10 @@ void sweep_free(struct sweep *sw);
  * when stopped: what finished is on disk, and --resume continues). */
 int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d);
 
+#ifdef TURNAROUND_MPI
+/* On an MPI rank other than 0: wait for rank 0's word, then run the runs it
+ * hands out until it says there are no more. */
+void sweep_serve(const struct sweep *sw);
+#endif
+
 #endif

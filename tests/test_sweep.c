@@ -317,6 +317,30 @@ static void shards_merge_to_the_whole(void **state)
     support_result_free(&r);
 }
 
+/* turnaround-mpi over three ranks (a manager and two workers) writes the
+ * same runs.csv as one process. Runs where make test built turnaround-mpi. */
+static void mpi_matches_one_process(void **state)
+{
+    const char *tmp = *state;
+    const char *mpi = getenv("TURNAROUND_MPI_BIN");
+    struct stat st;
+    struct cmd_result r;
+    support_run(&r, "command -v mpirun");
+    int have = r.status == 0 && mpi && stat(mpi, &st) == 0;
+    support_result_free(&r);
+    if (!have)
+        skip();
+    write_sweep(tmp, "g.cfg", grid);
+    sweep(&r, tmp, "g.cfg", "one", "");
+    support_result_free(&r);
+    support_run(&r, "mpirun --allow-run-as-root --oversubscribe -np 3 '%s' sweep '%s/g.cfg' " SMALL " --out '%s/mpi'",
+                mpi, tmp, tmp);
+    if (r.status != 0)
+        fail_msg("mpirun: %s", r.err);
+    support_result_free(&r);
+    same_runs(tmp, "one", "mpi");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -325,6 +349,7 @@ int main(void)
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
+        T(mpi_matches_one_process),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
