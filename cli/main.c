@@ -379,8 +379,13 @@ static int cmd_plot(int argc, char **argv)
         size_t k = 0;
         while (k < plot_count && strcmp(plot_names[k], only) != 0)
             k++;
+        static const char *const sweep_charts[] = { "effects", "heatmap", "sensitivity" };
+        for (size_t j = 0; k == plot_count && j < 3; j++)
+            if (strcmp(only, sweep_charts[j]) == 0)
+                k = 0;
         if (k == plot_count)
-            return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network, found '%s'",
+            return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network (or, for a "
+                               "sweep, effects, heatmap or sensitivity), found '%s'",
                                only);
     }
     char why[4096];
@@ -432,6 +437,8 @@ static int cmd_sweep(int argc, char **argv)
             o.quiet = 1;
         } else if (strcmp(a, "--stop-on-error") == 0) {
             o.stop_on_error = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            o.no_plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("sweep: unknown option '%s'", a);
         } else if (file) {
@@ -476,6 +483,11 @@ static int cmd_sweep(int argc, char **argv)
     sweep_free(&sw);
     if (rc)
         return fail(&d);
+    if (!o.no_plot && o.shards == 1) {
+        char why[4096];
+        if (plot_results(o.out, "png", NULL, -1.0, why, sizeof why) != 0)
+            fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
+    }
     if (!o.quiet)
         printf("sweep %s: results in %s/\n", file, o.out);
     return 0;

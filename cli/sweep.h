@@ -31,6 +31,7 @@ struct sweep_options {
     const char *out;
     int jobs, force, resume, quiet, stop_on_error;
     int shard, shards;           /* this process runs the runs r with r % shards == shard - 1 */
+    int no_plot;
     const char *const *sets;     /* --set assignments on the scenario */
     size_t n_sets;
 };

@@ -128,6 +128,19 @@ void plot_heading(FILE *gp, const struct results_view *v, const char *what)
 
 int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len)
 {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/means.csv", dir);
+    FILE *means = fopen(path, "r");
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *runs = means ? NULL : fopen(path, "r");
+    if (means)
+        fclose(means);
+    if (runs) {   /* a sweep's folder */
+        fclose(runs);
+        snprintf(path, sizeof path, "%s/plots", dir);
+        mkdir(path, 0777);
+        return plot_sweep(dir, format, only, err, len);
+    }
     static struct results_view v;
     if (load(&v, dir, err, len)) {
         unload(&v);

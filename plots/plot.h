@@ -33,6 +33,10 @@ extern const size_t plot_count;
  * holds the messages. */
 int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len);
 
+/* The charts of a sweep's folder (effects, heatmap, sensitivity), like
+ * plot_results. plot_results passes a sweep's folder on to it. */
+int plot_sweep(const char *dir, const char *format, const char *only, char *err, size_t len);
+
 /* The organisation the month-by-month charts follow: the focal one when the
  * results have its series, else "sector". */
 const char *plot_org(const struct results_view *v);

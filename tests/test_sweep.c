@@ -14,7 +14,7 @@
 
 #include "support.h"
 
-#define SMALL "--set sector.orgs=8 --set run.months=36 --quiet"
+#define SMALL "--set sector.orgs=8 --set run.months=36 --quiet --no-plot"
 
 static const char grid[] = "sweep = {\n"
                            "  scenario = \"@SRC@/configs/default.cfg\";\n"
@@ -341,6 +341,38 @@ static void mpi_matches_one_process(void **state)
     same_runs(tmp, "one", "mpi");
 }
 
+/* A sweep draws its charts (effects, heatmap and, for sobol and morris,
+ * sensitivity) unless --no-plot, and each script redraws its chart. */
+static void sweep_charts(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "m.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"morris\"; samples = 6; reps = 1;\n"
+                "  vary = ( { param = \"sector.turbulence\"; min = 0.0; max = 0.03; },\n"
+                "           { param = \"peers.decay\"; min = 0.01; max = 0.1; } ); };\n");
+    struct cmd_result r;
+    support_run(&r, "'%s' sweep '%s/m.cfg' --set sector.orgs=8 --set run.months=36 --quiet --out '%s/m'", support_bin(),
+                tmp, tmp);
+    if (r.status != 0 || r.err[0])
+        fail_msg("status %d: %s", r.status, r.err);
+    support_result_free(&r);
+    static const char *const charts[] = { "effects", "heatmap", "sensitivity" };
+    for (int k = 0; k < 3; k++) {
+        char path[1200];
+        size_t n;
+        snprintf(path, sizeof path, "%s/m/plots/%s.png", tmp, charts[k]);
+        char *png = support_read_file(path, &n);
+        if (!png)
+            fail_msg("no %s", path);
+        assert_true(n > 10000);
+        assert_memory_equal(png, "\x89PNG", 4);
+        free(png);
+        support_run(&r, "cd '%s/m/plots' && gnuplot %s.gp", tmp, charts[k]);
+        assert_int_equal(r.status, 0);
+        support_result_free(&r);
+    }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -349,7 +381,7 @@ int main(void)
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
-        T(mpi_matches_one_process),
+        T(mpi_matches_one_process), T(sweep_charts),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }

@@ -1,0 +1,320 @@
+/* sweepcharts: the charts of a sweep: each outcome against each varied
+ * parameter with 95% intervals, a line per strategy (effects); the sector's
+ * final quality over the first two varied parameters (heatmap); the
+ * sensitivity indices as bars (sensitivity, for Sobol and Morris designs). */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gnuplot.h"
+#include "plot.h"
+
+#define PARAMS_SHOWN 4
+#define BINS_MAX 8
+
+struct sweep_view {
+    char dir[1024], plots[1100];
+    struct table runs;
+    int param_col[PARAMS_SHOWN];
+    size_t n_params;
+    char strategies[16][256];
+    size_t n_strategies;
+};
+
+/* The bin of value v of a parameter: its distinct values when few, else
+ * equal-width bins over its range. */
+struct bins {
+    double lo, hi;
+    double value[BINS_MAX];
+    size_t n;
+    int discrete;
+};
+
+static void make_bins(const struct sweep_view *v, int col, struct bins *b)
+{
+    memset(b, 0, sizeof *b);
+    b->discrete = 1;
+    b->lo = INFINITY;
+    b->hi = -INFINITY;
+    for (size_t r = 0; r + 1 < v->runs.rows; r++) {
+        double x = table_num(&v->runs, r, col);
+        if (x < b->lo)
+            b->lo = x;
+        if (x > b->hi)
+            b->hi = x;
+        size_t k = 0;
+        while (k < b->n && b->value[k] != x)
+            k++;
+        if (k == b->n) {
+            if (b->n == BINS_MAX)
+                b->discrete = 0;
+            else
+                b->value[b->n++] = x;
+        }
+    }
+    if (!b->discrete) {
+        b->n = 6;
+        for (size_t k = 0; k < b->n; k++)
+            b->value[k] = b->lo + (b->hi - b->lo) * ((double)k + 0.5) / (double)b->n;
+    }
+}
+
+static size_t bin_of(const struct bins *b, double x)
+{
+    if (b->discrete) {
+        for (size_t k = 0; k < b->n; k++)
+            if (b->value[k] == x)
+                return k;
+        return 0;
+    }
+    size_t k = b->hi > b->lo ? (size_t)((x - b->lo) / (b->hi - b->lo) * (double)b->n) : 0;
+    return k < b->n ? k : b->n - 1;
+}
+
+static int load(struct sweep_view *v, const char *dir, char *err, size_t len)
+{
+    memset(v, 0, sizeof *v);
+    snprintf(v->dir, sizeof v->dir, "%s", dir);
+    snprintf(v->plots, sizeof v->plots, "%s/plots", dir);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (table_read(&v->runs, path, err, len))
+        return -1;
+    int seed = table_col(&v->runs, "seed"), first = table_col(&v->runs, "orgs_failed"),
+        s = table_col(&v->runs, "strategy");
+    for (int c = seed + 1; seed >= 0 && c < first && v->n_params < PARAMS_SHOWN; c++)
+        v->param_col[v->n_params++] = c;
+    for (size_t r = 0; r + 1 < v->runs.rows; r++) {
+        const char *name = table_text(&v->runs, r, s);
+        size_t k = 0;
+        while (k < v->n_strategies && strcmp(v->strategies[k], name) != 0)
+            k++;
+        if (k == v->n_strategies && k < 16)
+            snprintf(v->strategies[v->n_strategies++], sizeof v->strategies[0], "%s", name);
+    }
+    return 0;
+}
+
+static const char *header(const struct sweep_view *v, int col)
+{
+    return v->runs.cell[col];
+}
+
+static int effects(const struct sweep_view *v, const char *format, char *err, size_t len)
+{
+    static const char *const outcomes[] = { "final_quality", "orgs_failed", "months_to_good" };
+    static const char *const labels[] = { "final quality (sector)", "organisations failed", "months to good" };
+    if (v->n_params == 0) {
+        snprintf(err, len, "chart effects: the sweep varies no parameter");
+        return -1;
+    }
+    struct chart c;
+    if (chart_begin(&c, v->plots, "effects", format, err, len))
+        return -1;
+    int s = table_col(&v->runs, "strategy");
+    /* block (outcome, param, strategy): bin value, mean, lo, hi */
+    size_t points[3][PARAMS_SHOWN] = { { 0 } };
+    double range[PARAMS_SHOWN][2];
+    for (size_t o = 0; o < 3; o++)
+        for (size_t p = 0; p < v->n_params; p++) {
+            struct bins b;
+            make_bins(v, v->param_col[p], &b);
+            range[p][0] = b.lo;
+            range[p][1] = b.hi > b.lo ? b.hi : b.lo + 1.0;
+            int oc = table_col(&v->runs, outcomes[o]);
+            for (size_t k = 0; k < v->n_strategies; k++) {
+                double sum[BINS_MAX] = { 0 }, sq[BINS_MAX] = { 0 }, n[BINS_MAX] = { 0 };
+                for (size_t r = 0; r + 1 < v->runs.rows; r++) {
+                    double y = table_num(&v->runs, r, oc);
+                    if (isnan(y) || strcmp(table_text(&v->runs, r, s), v->strategies[k]) != 0)
+                        continue;
+                    size_t i = bin_of(&b, table_num(&v->runs, r, v->param_col[p]));
+                    sum[i] += y;
+                    sq[i] += y * y;
+                    n[i]++;
+                }
+                for (size_t i = 0; i < b.n; i++) {
+                    if (n[i] < 1)
+                        continue;
+                    double mean = sum[i] / n[i], half = 0.0;
+                    if (n[i] > 1) {
+                        double var = (sq[i] - n[i] * mean * mean) / (n[i] - 1.0);
+                        half = gsl_cdf_tdist_Pinv(0.975, n[i] - 1.0) * sqrt(var > 0 ? var / n[i] : 0.0);
+                    }
+                    fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, mean - half, mean + half);
+                    points[o][p]++;
+                }
+                fputs("\n\n", c.data);
+            }
+        }
+    FILE *gp = c.gp;
+    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)'\n"
+                "set key top left noenhanced font ',14'\nset xtics nomirror font ',14'\nset ytics nomirror font ',14'\n",
+            v->n_params);
+    size_t block = 0;
+    for (size_t o = 0; o < 3; o++)
+        for (size_t p = 0; p < v->n_params; p++) {
+            fputs("set xlabel ", gp);
+            gp_string(gp, header(v, v->param_col[p]));
+            fprintf(gp, " font ',14'\nset ylabel '%s' font ',14'\n%s", p == 0 ? labels[o] : "",
+                    o == 0 && p == 0 ? "" : "unset key\n");
+            double pad = 0.05 * (range[p][1] - range[p][0]);
+            fprintf(gp, "set xrange [%g:%g]\n", range[p][0] - pad, range[p][1] + pad);
+            if (points[o][p] == 0) {   /* say so rather than fail: e.g. no organisation ever recovered */
+                fputs("set yrange [0:1]\nset label 9 'no data' at graph 0.5, graph 0.5 center\nplot NaN notitle\n"
+                      "unset label 9\nset yrange [*:*]\n",
+                      gp);
+                block += v->n_strategies;
+                continue;
+            }
+            fputs("plot ", gp);
+            for (size_t k = 0; k < v->n_strategies; k++, block++) {
+                fprintf(gp, "'effects.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' title ", block,
+                        gp_colour(k + 1));
+                gp_string(gp, v->strategies[k]);
+                fputs(k + 1 < v->n_strategies ? ", " : "\n", gp);
+            }
+        }
+    fputs("unset multiplot\n", gp);
+    return chart_end(&c, err, len);
+}
+
+static int heatmap(const struct sweep_view *v, const char *format, char *err, size_t len)
+{
+    if (v->n_params < 2) {
+        snprintf(err, len, "chart heatmap: it needs two varied parameters");
+        return -1;
+    }
+    struct chart c;
+    if (chart_begin(&c, v->plots, "heatmap", format, err, len))
+        return -1;
+    struct bins bx, by;
+    make_bins(v, v->param_col[0], &bx);
+    make_bins(v, v->param_col[1], &by);
+    int s = table_col(&v->runs, "strategy"), q = table_col(&v->runs, "final_quality");
+    double sum[BINS_MAX][BINS_MAX] = { { 0 } }, n[BINS_MAX][BINS_MAX] = { { 0 } };
+    for (size_t r = 0; r + 1 < v->runs.rows; r++) {
+        double y = table_num(&v->runs, r, q);
+        if (isnan(y) || strcmp(table_text(&v->runs, r, s), v->strategies[0]) != 0)
+            continue;
+        size_t i = bin_of(&bx, table_num(&v->runs, r, v->param_col[0]));
+        size_t j = bin_of(&by, table_num(&v->runs, r, v->param_col[1]));
+        sum[i][j] += y;
+        n[i][j]++;
+    }
+    for (size_t i = 0; i < bx.n; i++)
+        for (size_t j = 0; j < by.n; j++)
+            if (n[i][j] > 0)
+                fprintf(c.data, "%zu %zu %g\n", i, j, sum[i][j] / n[i][j]);
+    FILE *gp = c.gp;
+    char what[600];
+    snprintf(what, sizeof what, "Sweep: mean final quality of the sector (%s)", v->strategies[0]);
+    fputs("set title ", gp);
+    gp_string(gp, what);
+    fputs(" noenhanced\nset palette defined (0 '#D55E00', 0.5 '#F0E442', 1 '#009E73')\nunset key\n"
+          "set cblabel 'final quality'\nset xlabel ",
+          gp);
+    gp_string(gp, header(v, v->param_col[0]));
+    fputs("\nset ylabel ", gp);
+    gp_string(gp, header(v, v->param_col[1]));
+    fprintf(gp, "\nset xrange [-0.5:%g]\nset yrange [-0.5:%g]\nset xtics (", (double)bx.n - 0.5, (double)by.n - 0.5);
+    for (size_t i = 0; i < bx.n; i++)
+        fprintf(gp, "'%.3g' %zu%s", bx.value[i], i, i + 1 < bx.n ? ", " : ")\nset ytics (");
+    for (size_t j = 0; j < by.n; j++)
+        fprintf(gp, "'%.3g' %zu%s", by.value[j], j, j + 1 < by.n ? ", " : ")\n");
+    fputs("plot 'heatmap.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette\n", gp);
+    return chart_end(&c, err, len);
+}
+
+static int sensitivity(const struct sweep_view *v, const char *format, char *err, size_t len)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/sensitivity.csv", v->dir);
+    struct table t;
+    if (table_read(&t, path, err, len)) {
+        snprintf(err, len, "chart sensitivity: no sensitivity.csv (it comes from a sobol or morris design)");
+        return -1;
+    }
+    int morris = table_col(&t, "mu_star") >= 0;
+    const char *mid = morris ? "mu_star" : "total", *lo = morris ? "mu_star_lo" : "total_lo",
+               *hi = morris ? "mu_star_hi" : "total_hi";
+    int cs = table_col(&t, "strategy"), co = table_col(&t, "outcome"), cp = table_col(&t, "param"),
+        cm = table_col(&t, mid), cl = table_col(&t, lo), ch = table_col(&t, hi);
+    struct chart c;
+    if (chart_begin(&c, v->plots, "sensitivity", format, err, len)) {
+        table_free(&t);
+        return -1;
+    }
+    char params[16][128];
+    size_t n_params = 0;
+    for (size_t k = 0; k < v->n_strategies; k++) {
+        for (size_t r = 0; r + 1 < t.rows; r++) {
+            if (strcmp(table_text(&t, r, cs), v->strategies[k]) != 0
+                || strcmp(table_text(&t, r, co), "final_quality") != 0)
+                continue;
+            size_t p = 0;
+            while (p < n_params && strcmp(params[p], table_text(&t, r, cp)) != 0)
+                p++;
+            if (p == n_params && n_params < 16)
+                snprintf(params[n_params++], sizeof params[0], "%s", table_text(&t, r, cp));
+            double width = 0.8 / (double)v->n_strategies;
+            fprintf(c.data, "%g %g %g %g\n", (double)p - 0.4 + width * ((double)k + 0.5), table_num(&t, r, cm),
+                    table_num(&t, r, cl), table_num(&t, r, ch));
+        }
+        fputs("\n\n", c.data);
+    }
+    table_free(&t);
+    FILE *gp = c.gp;
+    fprintf(gp, "set title 'Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)'\n"
+                "set style fill solid 0.8 noborder\nset boxwidth %g\nset key top right noenhanced\nset ylabel '%s'\n"
+                "set xrange [-0.6:%g]\nset yrange [0:*]\nset xtics (",
+            morris ? "Morris mu*" : "Sobol total index", 0.8 / (double)(v->n_strategies ? v->n_strategies : 1),
+            morris ? "mu* (per whole range)" : "total-order index", (double)n_params - 0.4);
+    for (size_t p = 0; p < n_params; p++) {
+        gp_string(gp, params[p]);
+        fprintf(gp, " %zu%s", p, p + 1 < n_params ? ", " : ")\n");
+    }
+    if (n_params == 0)
+        fputs("0)\n", gp);
+    fputs("plot ", gp);
+    for (size_t k = 0; k < v->n_strategies; k++) {
+        fprintf(gp, "'sensitivity.dat' index %zu using 1:2 with boxes lc rgb '%s' title ", k, gp_colour(k + 1));
+        gp_string(gp, v->strategies[k]);
+        fprintf(gp, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb '#333333' pt 0 notitle%s", k,
+                k + 1 < v->n_strategies ? ", " : "\n");
+    }
+    return chart_end(&c, err, len);
+}
+
+int plot_sweep(const char *dir, const char *format, const char *only, char *err, size_t len)
+{
+    static struct sweep_view v;
+    if (load(&v, dir, err, len)) {
+        table_free(&v.runs);
+        return -1;
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+    FILE *has_sensitivity = fopen(path, "r");
+    if (has_sensitivity)
+        fclose(has_sensitivity);
+    static const char *const names[] = { "effects", "heatmap", "sensitivity" };
+    int (*const draw[])(const struct sweep_view *, const char *, char *, size_t) = { effects, heatmap, sensitivity };
+    int failed = 0;
+    size_t used = 0;
+    err[0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        if (only && strcmp(only, names[i]) != 0)
+            continue;
+        if (!only && ((i == 1 && v.n_params < 2) || (i == 2 && !has_sensitivity)))
+            continue;   /* charts that do not apply to this design */
+        char why[800];
+        if (draw[i](&v, format, why, sizeof why)) {
+            failed++;
+            used += (size_t)snprintf(err + used, used < len ? len - used : 0, "%s%s", used ? "\n" : "", why);
+        }
+    }
+    table_free(&v.runs);
+    return failed;
+}
