@@ -13,10 +13,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CFLAGS ?= -O2 -g
 # Beliefs are bit sets: use the processor's popcount where the baseline lacks it.
 ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-mpopcnt)
-ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(ARCH_FLAGS) $(CFLAGS) -MMD -MP \
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -pthread $(WARN) $(ARCH_FLAGS) $(CFLAGS) -MMD -MP \
              -DTURNAROUND_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 
 # Short build lines; V=1 shows the full commands.
 ifeq ($(V),1)

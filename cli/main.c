@@ -63,6 +63,7 @@ static const char usage_text[] =
     "  --force             replace an existing results folder\n"
     "  --quiet             print nothing but errors\n"
     "  --no-plot           write the results without drawing their charts\n"
+    "  --jobs N            simulate N replications at a time (the same results for any N)\n"
     "  --live              redraw the first replication's trajectories as the run goes\n"
     "                      (a window with a display, else text in the terminal)\n"
     "  --animate FILE.gif  also write the trajectories chart as an animated GIF\n"
@@ -202,7 +203,7 @@ static void watch_month(void *ctx, size_t arm, int month, double quality, double
 static int cmd_run(int argc, char **argv, int compare)
 {
     const char *scenario = NULL, *out = NULL, *strategies = NULL, *animate = NULL;
-    int force = 0, quiet = 0, no_plot = 0, live = 0;
+    int force = 0, quiet = 0, no_plot = 0, live = 0, jobs = 1;
     struct diag d = { 0 };
 
     /* First pass: the command line's shape, so a usage error costs no work. */
@@ -228,6 +229,15 @@ static int cmd_run(int argc, char **argv, int compare)
             no_plot = 1;
         } else if (strcmp(a, "--live") == 0) {
             live = 1;
+        } else if (option_is(a, "--jobs")) {
+            const char *v = option_value(argc, argv, &i, a);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v)
+                return EXIT_USAGE;
+            if (*end || n < 1 || n > 256)
+                return usage_error("%s: --jobs expects a whole number from 1 to 256, found '%s'", compare ? "compare" : "run", v);
+            jobs = (int)n;
         } else if (option_is(a, "--animate")) {
             if (!(animate = option_value(argc, argv, &i, a)))
                 return EXIT_USAGE;
@@ -261,7 +271,8 @@ static int cmd_run(int argc, char **argv, int compare)
                 snprintf(label, sizeof label, "%s %s", option_is(a, "--reps") ? "--reps" : "--seed", v);
                 rc = settings_assign_as(&s, assignment, label, &d);
             }
-        } else if (option_is(a, "--out") || option_is(a, "--strategies") || option_is(a, "--animate")) {
+        } else if (option_is(a, "--out") || option_is(a, "--strategies") || option_is(a, "--animate")
+                   || option_is(a, "--jobs")) {
             i += strchr(a, '=') ? 0 : 1;
         }
     }
@@ -316,7 +327,7 @@ static int cmd_run(int argc, char **argv, int compare)
             fprintf(stderr, "turnaround: warning: no live view: %s\n", why);
         watch.ctx = view;
     }
-    rc = run_arms(arms, n_arms, &res, quiet, &interrupted, view ? &watch : NULL, &d);
+    rc = run_arms(arms, n_arms, &res, quiet, view ? 1 : jobs, &interrupted, view ? &watch : NULL, &d);
     live_close(view);
     if (!rc && !no_plot) {
         /* Charts are drawn with the results, but a chart that fails costs no result. */

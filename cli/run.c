@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,13 +92,14 @@ static void org_label(FILE *f, const struct params *p, size_t org)
         fprintf(f, "org%zu", org);
 }
 
-static void record_month(struct run *r, const world *w, size_t month)
+static void record_month(struct record *rec, struct record *sector, size_t orgs, size_t months, const world *w,
+                         size_t month)
 {
-    struct record *sec = &r->sector[month];
+    struct record *sec = &sector[month];
     memset(sec, 0, sizeof *sec);
-    for (size_t i = 0; i < r->orgs; i++) {
+    for (size_t i = 0; i < orgs; i++) {
         const struct org_obs *ob = world_obs(w, i);
-        struct record *rc = &r->rec[i * r->months + month];
+        struct record *rc = &rec[i * months + month];
         rc->m[M_QUALITY] = (float)ob->quality;
         rc->m[M_PERCEIVED] = (float)ob->perceived;
         rc->m[M_INSULARITY] = (float)ob->insularity;
@@ -112,7 +114,7 @@ static void record_month(struct run *r, const world *w, size_t month)
     }
     for (int k = 0; k < MEASURES; k++)
         if (k != M_INADEQUATE)   /* a count: how many are failing at once */
-            sec->m[k] /= (float)r->orgs;
+            sec->m[k] /= (float)orgs;
 }
 
 static void write_row(struct run *r, int rep, size_t month, size_t org, const struct record *rc, int is_sector)
@@ -465,17 +467,49 @@ static int open_all(struct run *r, struct results *res, struct diag *d)
     return 0;
 }
 
-/* Tell the watcher about month m of the first replication. */
-static void watched(const struct run *r, const struct run_watch *watch, int arm, size_t m)
+/* One replication of one arm: simulated by a worker thread (or in place),
+ * then written by the caller, replication after replication, so the output
+ * is the same whatever the number of threads. */
+struct unit {
+    const struct params *p;
+    uint64_t seed;
+    size_t orgs, months, series, arm;
+    struct record *rec, *sector;   /* the unit's own buffers */
+    world *w;                      /* kept for the writing, then freed */
+    const struct run_watch *watch; /* only in place, for the first replication */
+    const volatile sig_atomic_t *stop;
+    int failed;                    /* 1: out of memory, 2: interrupted */
+    pthread_t thread;
+};
+
+static void *unit_run(void *arg)
 {
-    if (!watch)
-        return;
-    const struct record *rc = r->series > 1 ? &r->rec[m] : &r->sector[m];
-    watch->month(watch->ctx, (size_t)arm, (int)m, rc->m[M_QUALITY], rc->m[M_PERCEIVED]);
+    struct unit *u = arg;
+    u->failed = 0;
+    u->w = world_alloc(u->p, u->seed);
+    if (!u->w) {
+        u->failed = 1;
+        return NULL;
+    }
+    for (size_t m = 0; m < u->months; m++) {
+        if (m > 0) {
+            if (*u->stop) {
+                u->failed = 2;
+                return NULL;
+            }
+            world_step(u->w);
+        }
+        record_month(u->rec, u->sector, u->orgs, u->months, u->w, m);
+        if (u->watch) {   /* the live view: the focal organisation, else the sector */
+            const struct record *rc = u->series > 1 ? &u->rec[m] : &u->sector[m];
+            u->watch->month(u->watch->ctx, u->arm, (int)m, rc->m[M_QUALITY], rc->m[M_PERCEIVED]);
+        }
+    }
+    return NULL;
 }
 
-int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, const volatile sig_atomic_t *stop,
-             const struct run_watch *watch, struct diag *d)
+int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, int jobs,
+             const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d)
 {
     const struct params *p0 = &arms[0].p;
     struct run r = { 0 };
@@ -484,11 +518,9 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
     r.orgs = (size_t)p0->sector_orgs;
     r.months = (size_t)p0->run_months + 1;
     r.series = p0->focal_name[0] ? 2 : 1;
-    r.rec = malloc(r.orgs * r.months * sizeof *r.rec);
-    r.sector = malloc(r.months * sizeof *r.sector);
     r.mean = calloc((size_t)n_arms * r.series * r.months * MEASURES, sizeof *r.mean);
     r.aligned = calloc((size_t)n_arms * ALIGNED * MEASURES, sizeof *r.aligned);
-    if (!r.rec || !r.sector || !r.mean || !r.aligned) {
+    if (!r.mean || !r.aligned) {
         run_free(&r);
         return diag_fail(d, EXIT_INPUT, "out of memory for %zu organisations over %zu months", r.orgs, r.months);
     }
@@ -499,36 +531,71 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
     }
 
     int rc = 0;
-    for (int rep = 0; rep < p0->run_reps && !rc; rep++) {
-        progress(quiet, rep, p0->run_reps);
-        /* Every arm gets the same seed: common random numbers. */
-        uint64_t seed = rng_rep_seed((uint64_t)p0->run_seed, (uint64_t)rep);
-        for (int a = 0; a < n_arms && !rc; a++) {
-            r.p = &arms[a].p;
-            r.strategy = arms[a].p.intervention_schedule;
-            world *w = world_alloc(r.p, seed);
-            if (!w) {
-                rc = diag_fail(d, EXIT_INPUT, "out of memory for a sector of %d organisations", r.p->sector_orgs);
-                break;
-            }
-            record_month(&r, w, 0);
-            if (rep == 0)
-                watched(&r, watch, a, 0);
-            for (size_t m = 1; m < r.months; m++) {
-                if (*stop) {
-                    rc = diag_fail(d, EXIT_INTERRUPTED, "interrupted; no results written");
-                    break;
-                }
-                world_step(w);
-                record_month(&r, w, m);
-                if (rep == 0)
-                    watched(&r, watch, a, m);
-            }
-            if (!rc && write_replication(&r, a, rep, seed, w))
-                rc = diag_fail(d, EXIT_INPUT, "out of memory for the outcomes");
-            world_free(w);
-        }
+    const size_t units = (size_t)p0->run_reps * (size_t)n_arms, slots = jobs > 1 ? (size_t)jobs : 1;
+    struct unit *slot = calloc(slots, sizeof *slot);
+    for (size_t k = 0; slot && k < slots; k++) {
+        slot[k].rec = malloc(r.orgs * r.months * sizeof *slot[k].rec);
+        slot[k].sector = malloc(r.months * sizeof *slot[k].sector);
+        if (!slot[k].rec || !slot[k].sector)
+            rc = diag_fail(d, EXIT_INPUT, "out of memory for %zu organisations over %zu months", r.orgs, r.months);
     }
+    if (!slot)
+        rc = diag_fail(d, EXIT_INPUT, "out of memory");
+    size_t dispatched = 0;
+    for (size_t u = 0; u < units && !rc; u++) {
+        /* Keep every slot busy with the next units, in order. */
+        for (; dispatched < units && dispatched < u + slots; dispatched++) {
+            struct unit *t = &slot[dispatched % slots];
+            size_t rep = dispatched / (size_t)n_arms, a = dispatched % (size_t)n_arms;
+            t->p = &arms[a].p;
+            t->seed = rng_rep_seed((uint64_t)p0->run_seed, rep);   /* every arm the same: common random numbers */
+            t->orgs = r.orgs;
+            t->months = r.months;
+            t->series = r.series;
+            t->arm = a;
+            t->stop = stop;
+            t->watch = rep == 0 && slots == 1 ? watch : NULL;
+            if (slots > 1 && pthread_create(&t->thread, NULL, unit_run, t) != 0) {
+                t->failed = 1;
+                t->w = NULL;
+            }
+        }
+        struct unit *t = &slot[u % slots];
+        size_t rep = u / (size_t)n_arms, a = u % (size_t)n_arms;
+        if (slots > 1)
+            pthread_join(t->thread, NULL);
+        else
+            unit_run(t);
+        if (a == 0)
+            progress(quiet, (int)rep, p0->run_reps);
+        if (t->failed == 1)
+            rc = diag_fail(d, EXIT_INPUT, "out of memory for a sector of %d organisations", t->p->sector_orgs);
+        else if (t->failed == 2)
+            rc = diag_fail(d, EXIT_INTERRUPTED, "interrupted; no results written");
+        else {
+            r.p = t->p;
+            r.strategy = t->p->intervention_schedule;
+            r.rec = t->rec;
+            r.sector = t->sector;
+            if (write_replication(&r, (int)a, (int)rep, t->seed, t->w))
+                rc = diag_fail(d, EXIT_INPUT, "out of memory for the outcomes");
+        }
+        world_free(t->w);
+        t->w = NULL;
+        if (rc)   /* let the units still running finish, and free them */
+            for (size_t v = u + 1; v < dispatched; v++) {
+                if (slots > 1)
+                    pthread_join(slot[v % slots].thread, NULL);
+                world_free(slot[v % slots].w);
+                slot[v % slots].w = NULL;
+            }
+    }
+    r.rec = r.sector = NULL;
+    for (size_t k = 0; slot && k < slots; k++) {
+        free(slot[k].rec);
+        free(slot[k].sector);
+    }
+    free(slot);
     if (!quiet && isatty(STDERR_FILENO))
         fputc('\n', stderr);
     if (close_all(&r, res, d))

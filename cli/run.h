@@ -24,11 +24,13 @@ struct arm {
 
 /* Run p.run_reps replications of each arm and write config.cfg,
  * trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv
- * and, with more than one arm, comparison.csv into r. Stops early, reporting
+ * and, with more than one arm, comparison.csv into r, simulating jobs
+ * replications at a time in threads (the output is the same for any jobs;
+ * a watcher needs jobs 1). Stops early, reporting
  * EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes to stderr
  * unless quiet. On error fills d and returns -1; the caller aborts r. */
-int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, const volatile sig_atomic_t *stop,
-             const struct run_watch *watch, struct diag *d);
+int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, int jobs,
+             const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d);
 
 /* Split "a; b; c" into arms built on base (at most max). Returns the number,
  * or -1 with d filled. "all" gives none and every single strategy. */

@@ -928,6 +928,29 @@ static void exit_test_missing_its_parameter(void **state)
     support_result_free(&r);
 }
 
+/* --jobs simulates replications in threads; every output file is the same. */
+static void jobs_give_the_same_results(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "compare " SMALL " " FOCAL " --reps 5 --strategies all --no-plot --quiet --out '%s/j1' --jobs 1", tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    turnaround(&r, "compare " SMALL " " FOCAL " --reps 5 --strategies all --no-plot --quiet --out '%s/j3' --jobs 3", tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    static const char *const files[] = { "trajectories.csv", "summary.csv", "means.csv", "failures.csv",
+                                          "comparison.csv", "replications.csv", "network_orgs.csv", "network_ties.csv" };
+    char *a = path_in(tmp, "j1"), *b = path_in(tmp, "j3");
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+        assert_same_file(a, b, files[k]);
+    free(a);
+    free(b);
+    turnaround(&r, "run " SMALL " --jobs 0 --out '%s/j0'", tmp);
+    assert_status(&r, 2);
+    support_result_free(&r);
+}
+
 static void params_cfg_is_a_full_config(void **state)
 {
     const char *tmp = *state;
@@ -992,6 +1015,7 @@ int main(void)
         T(negative_phase_rejected),
         T(exit_test_missing_its_parameter),
         T(params_cfg_is_a_full_config),
+        T(jobs_give_the_same_results),
         T(interrupted_run_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
