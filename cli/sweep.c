@@ -165,8 +165,12 @@ static int load_factor(struct factor *f, const config_setting_t *g, const char *
                          : diag_fail(d, EXIT_INPUT, "%s:%u: %s: expected min <= max, found %g > %g", file, line, path,
                                      f->min, f->max);
     double levels = 0;
-    if (member_number(g, "levels", &levels, file, d) < 0)
+    int has_levels = member_number(g, "levels", &levels, file, d);
+    if (has_levels < 0)
         return -1;
+    if (has_levels == 0 && (levels < 2 || levels > 1000 || levels != floor(levels)))
+        return diag_fail(d, EXIT_INPUT, "%s:%u: %s: levels: expected a whole number from 2 to 1000, found %g", file, line,
+                         path, levels);
     f->levels = (int)levels;
     return 0;
 }
@@ -288,6 +292,8 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
                       config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
             goto done;
         }
+        if (sw->design == DESIGN_GRID && !fa->n_values && fa->levels == 0)
+            fa->levels = 5;   /* a range in a grid: five evenly spaced levels unless told */
         if (sw->design == DESIGN_GRID && !fa->n_values && fa->levels < 2) {
             diag_fail(d, EXIT_INPUT, "%s:%u: %s: a grid needs values, from/to/step, or min/max with levels = N (N >= 2)",
                       path, config_setting_source_line(config_setting_get_elem(vary, (unsigned)i)), fa->def->path);
