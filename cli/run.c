@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "rng.h"
 #include "schedule.h"
 #include "settings.h"
@@ -61,21 +62,6 @@ struct run {
     size_t n_results, cap_results;
     FILE *traj, *summary, *reps, *net_orgs, *net_ties;
 };
-
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* A number, or nothing where it does not apply (NaN). */
 static void csv_number(FILE *f, double v)

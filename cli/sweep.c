@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "csv.h"
 #include "rng.h"
 #include "schedule.h"
 #include "sensitivity.h"
@@ -435,21 +436,6 @@ static size_t local_run(const struct sweep_options *o, size_t r)
     return (r - ((size_t)o->shard - 1)) / (size_t)o->shards;
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void write_header(const struct sweep *sw, FILE *f)
 {
     fputs("run,point,rep,strategy,seed", f);
@@ -623,6 +609,49 @@ static void report(struct progress *pr, size_t done, size_t total, int final)
 
 /* ---- running -------------------------------------------------------------- */
 
+/* Outcomes that arrive out of order wait in a ring of cap slots until every
+ * earlier run is written. Runs are handed out only while written + cap allows,
+ * so the ring never overflows and memory stays flat. */
+struct reorder {
+    struct outcome *ready;
+    int *have;
+    size_t cap, written;
+    int stopped;           /* a run failed under --stop-on-error */
+};
+
+static int reorder_init(struct reorder *q, size_t cap, size_t next)
+{
+    q->ready = calloc(cap, sizeof *q->ready);
+    q->have = calloc(cap, sizeof *q->have);
+    q->cap = cap;
+    q->written = next;
+    q->stopped = 0;
+    return q->ready && q->have ? 0 : -1;
+}
+
+static void reorder_free(struct reorder *q)
+{
+    free(q->ready);
+    free(q->have);
+}
+
+/* Take an outcome and write every run now in order. */
+static void reorder_put(struct reorder *q, const struct sweep *sw, const struct sweep_options *o, FILE *runs,
+                        const struct outcome *out)
+{
+    size_t slot = local_run(o, out->run) % q->cap;
+    q->ready[slot] = *out;
+    q->have[slot] = 1;
+    while (q->have[q->written % q->cap]) {
+        const struct outcome *oc = &q->ready[q->written % q->cap];
+        q->have[q->written % q->cap] = 0;
+        write_line(sw, runs, oc);
+        if (oc->failed && o->stop_on_error)
+            q->stopped = 1;
+        q->written++;
+    }
+}
+
 /* Workers read run numbers from a pipe and write outcomes back; the parent
  * hands out runs as workers free up (runs differ in length) and writes the
  * outcomes in run order. */
@@ -631,6 +660,16 @@ struct worker {
     int task, result;   /* the parent's ends */
     int busy;
 };
+
+/* How a parallel sweep ended, as the caller reports it. */
+static int finished(size_t written, size_t total, int stopped, struct diag *d)
+{
+    if (stopped)
+        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
+    if (written < total)
+        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
+    return 0;
+}
 
 static void worker_loop(const struct sweep *sw, int task, int result)
 {
@@ -649,18 +688,12 @@ static void worker_loop(const struct sweep *sw, int task, int result)
 static int run_parallel(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
                         const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
 {
-    size_t total = local_total(sw, o), jobs = (size_t)o->jobs, dispatched = next, written = next;
-    /* Outcomes wait here until every earlier run is written; a run is handed
-     * out only while there is room, so memory stays flat however long the
-     * sweep, and a slow run holds back at most cap - 1 others. */
-    const size_t cap = 16 * jobs;
+    size_t total = local_total(sw, o), jobs = (size_t)o->jobs, dispatched = next;
     struct worker *w = calloc(jobs, sizeof *w);
-    struct outcome *ready = calloc(cap, sizeof *ready);
-    int *have = calloc(cap, sizeof *have);
-    if (!w || !ready || !have) {
+    struct reorder q = { 0 };
+    if (!w || reorder_init(&q, 16 * jobs, next)) {
         free(w);
-        free(ready);
-        free(have);
+        reorder_free(&q);
         return diag_fail(d, EXIT_INPUT, "out of memory");
     }
     fflush(NULL);
@@ -684,8 +717,8 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
     }
     int failed = 0;
     for (;;) {
-        for (size_t k = 0; k < jobs && !*stop && !failed; k++)
-            if (!w[k].busy && dispatched < total && dispatched < written + cap) {
+        for (size_t k = 0; k < jobs && !*stop && !failed && !q.stopped; k++)
+            if (!w[k].busy && dispatched < total && dispatched < q.written + q.cap) {
                 size_t run = global_run(o, dispatched);
                 if (write(w[k].task, &run, sizeof run) == (ssize_t)sizeof run) {
                     w[k].busy = 1;
@@ -717,17 +750,8 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
                 continue;
             }
             w[k].busy = 0;
-            ready[local_run(o, out.run) % cap] = out;
-            have[local_run(o, out.run) % cap] = 1;
-            while (have[written % cap]) {
-                const struct outcome *oc = &ready[written % cap];
-                have[written % cap] = 0;
-                write_line(sw, runs, oc);
-                if (oc->failed && o->stop_on_error)
-                    failed = 2;
-                written++;
-            }
-            report(pr, written, total, 0);
+            reorder_put(&q, sw, o, runs, &out);
+            report(pr, q.written, total, 0);
         }
     }
     for (size_t k = 0; k < jobs; k++) {
@@ -736,15 +760,12 @@ static int run_parallel(const struct sweep *sw, const struct sweep_options *o, F
         waitpid(w[k].pid, NULL, 0);
     }
     free(w);
-    free(ready);
-    free(have);
-    if (failed == 1)
+    size_t written = q.written;
+    int stopped = q.stopped;
+    reorder_free(&q);
+    if (failed)
         return diag_fail(d, EXIT_INPUT, "a worker died; %zu runs are on disk, --resume continues", written);
-    if (failed == 2)
-        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
-    if (written < total)
-        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
-    return 0;
+    return finished(written, total, stopped, d);
 }
 
 static int run_serial(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
@@ -790,18 +811,20 @@ static int run_mpi(const struct sweep *sw, const struct sweep_options *o, FILE *
                    const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
 {
     const int ranks = mpi_size();
-    const size_t total = local_total(sw, o), cap = 16 * (size_t)ranks;
-    size_t dispatched = next, written = next, busy = 0;
-    struct outcome *ready = calloc(cap, sizeof *ready);
-    int *have = calloc(cap, sizeof *have), *idle = calloc((size_t)ranks, sizeof *idle);
-    if (!ready || !have || !idle)
+    const size_t total = local_total(sw, o);
+    size_t dispatched = next, busy = 0;
+    struct reorder q = { 0 };
+    int *idle = calloc((size_t)ranks, sizeof *idle);
+    if (!idle || reorder_init(&q, 16 * (size_t)ranks, next)) {
+        free(idle);
+        reorder_free(&q);
         return diag_fail(d, EXIT_INPUT, "out of memory");
+    }
     size_t n_idle = 0;
     for (int k = 1; k < ranks; k++)
         idle[n_idle++] = k;
-    int failed = 0;
     for (;;) {
-        while (n_idle > 0 && !*stop && !failed && dispatched < total && dispatched < written + cap) {
+        while (n_idle > 0 && !*stop && !q.stopped && dispatched < total && dispatched < q.written + q.cap) {
             long long run = (long long)global_run(o, dispatched++);
             MPI_Send(&run, 1, MPI_LONG_LONG, idle[--n_idle], TAG_TASK, MPI_COMM_WORLD);
             busy++;
@@ -813,29 +836,17 @@ static int run_mpi(const struct sweep *sw, const struct sweep_options *o, FILE *
         MPI_Recv(&out, (int)sizeof out, MPI_BYTE, MPI_ANY_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, &st);
         busy--;
         idle[n_idle++] = st.MPI_SOURCE;
-        ready[local_run(o, out.run) % cap] = out;
-        have[local_run(o, out.run) % cap] = 1;
-        while (have[written % cap]) {
-            const struct outcome *oc = &ready[written % cap];
-            have[written % cap] = 0;
-            write_line(sw, runs, oc);
-            if (oc->failed && o->stop_on_error)
-                failed = 1;
-            written++;
-        }
-        report(pr, written, total, 0);
+        reorder_put(&q, sw, o, runs, &out);
+        report(pr, q.written, total, 0);
     }
     long long done = -1;
     for (int k = 1; k < ranks; k++)
         MPI_Send(&done, 1, MPI_LONG_LONG, k, TAG_TASK, MPI_COMM_WORLD);
-    free(ready);
-    free(have);
     free(idle);
-    if (failed)
-        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
-    if (written < total)
-        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
-    return 0;
+    size_t written = q.written;
+    int stopped = q.stopped;
+    reorder_free(&q);
+    return finished(written, total, stopped, d);
 }
 
 void sweep_serve(const struct sweep *sw)
