@@ -1,5 +1,5 @@
 # turnaround: build, demo, tests and benchmarks. See README.md.
-VERSION := 0.2.0
+VERSION := 0.3.0
 PREFIX ?= /usr/local
 DATADIR = $(PREFIX)/share/turnaround
 
