@@ -196,10 +196,18 @@ static void write_network(struct run *r, const world *w)
     }
 }
 
+/* The control arm: a schedule with no phases ("none", however spelt). */
+static int is_control(const char *schedule)
+{
+    struct schedule s;
+    char why[200];
+    return schedule_parse(schedule, &s, why, sizeof why) == 0 && s.n == 0;
+}
+
 static int write_replication(struct run *r, int arm, int rep, uint64_t seed, const world *w)
 {
     const struct params *p = r->p;
-    int control = strcmp(p->intervention_schedule, "none") == 0;
+    int control = is_control(p->intervention_schedule);
     for (size_t m = 0; m < r->months; m++) {
         write_row(r, rep, m, 0, &r->sector[m], 1);
         for (size_t i = 0; i < r->orgs; i++)
@@ -341,7 +349,7 @@ static void write_comparison(FILE *f, const struct run *r)
 {
     int control = -1;
     for (int a = 0; a < r->n_arms; a++)
-        if (strcmp(r->arms[a].p.intervention_schedule, "none") == 0)
+        if (is_control(r->arms[a].p.intervention_schedule))
             control = a;
     size_t n_ctl = 0;
     struct result *ctl = malloc((r->n_results ? r->n_results : 1) * sizeof *ctl);
