@@ -79,6 +79,19 @@ char *support_tmpdir(void)
     return t;
 }
 
+int support_tmpdir_setup(void **state)
+{
+    *state = support_tmpdir();
+    return *state ? 0 : -1;
+}
+
+int support_tmpdir_teardown(void **state)
+{
+    support_rmtree(*state);
+    free(*state);
+    return 0;
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;

@@ -35,6 +35,11 @@ const char *support_src(void);
 char *support_tmpdir(void);
 void support_rmtree(const char *path);
 
+/* cmocka setup and teardown giving each test a fresh temporary folder in
+ * *state, removed afterwards. */
+int support_tmpdir_setup(void **state);
+int support_tmpdir_teardown(void **state);
+
 /* The whole file, NUL-terminated; NULL when unreadable. The caller frees. */
 char *support_read_file(const char *path, size_t *len);
 

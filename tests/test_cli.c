@@ -30,22 +30,6 @@ static const char *const csv_files[] = {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int setup(void **state)
-{
-    char *tmp = support_tmpdir();
-    if (!tmp)
-        return -1;
-    *state = tmp;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    support_rmtree(*state);
-    free(*state);
-    return 0;
-}
-
 /* Run the binary under test with args (printf-style). */
 static void turnaround(struct cmd_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void turnaround(struct cmd_result *r, const char *fmt, ...)
@@ -962,7 +946,7 @@ static void params_cfg_is_a_full_config(void **state)
     support_result_free(&r);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, support_tmpdir_setup, support_tmpdir_teardown)
 
 int main(void)
 {

@@ -21,19 +21,6 @@ static const char *const charts[] = { "trajectories", "culture", "survival", "ou
                       "--set focal.code_correct=0.45 --set focal.code_wrong=0.35 --set intervention.applies_to=focal " \
                       "--strategies 'none; takeover; retained_ownership' --quiet"
 
-static int setup(void **state)
-{
-    *state = support_tmpdir();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    support_rmtree(*state);
-    free(*state);
-    return 0;
-}
-
 static void compare_into(const char *tmp, const char *name, const char *extra)
 {
     struct cmd_result r;
@@ -235,7 +222,7 @@ static void live_view_as_text_without_a_display(void **state)
     support_result_free(&r);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, support_tmpdir_setup, support_tmpdir_teardown)
 
 int main(void)
 {

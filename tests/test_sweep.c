@@ -27,19 +27,6 @@ static const char grid[] = "sweep = {\n"
                            "  );\n"
                            "};\n";
 
-static int setup(void **state)
-{
-    *state = support_tmpdir();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    support_rmtree(*state);
-    free(*state);
-    return 0;
-}
-
 /* Write a sweep file, with @SRC@ standing for the source tree. */
 static void write_sweep(const char *tmp, const char *name, const char *tmpl)
 {
@@ -373,7 +360,7 @@ static void sweep_charts(void **state)
     }
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, support_tmpdir_setup, support_tmpdir_teardown)
 
 int main(void)
 {
