@@ -102,6 +102,8 @@ static const char *type_name(enum param_type t)
         return "real";
     case PARAM_STRING:
         return "text";
+    case PARAM_CHOICE:
+        return "choice";
     }
     return "";
 }
@@ -126,6 +128,9 @@ static void print_params(int tsv)
         if (d->type == PARAM_STRING) {
             snprintf(def, sizeof def, "\"%s\"", d->sdef);
             snprintf(range, sizeof range, "text");
+        } else if (d->type == PARAM_CHOICE) {
+            snprintf(def, sizeof def, "\"%s\"", params_choice_name(d, (int)d->def));
+            params_choice_list(d, "|", "|", range, sizeof range);
         } else if (d->type == PARAM_INT64) {
             snprintf(def, sizeof def, "%lld", (long long)d->def);
             snprintf(range, sizeof range, "%lld..%lld", (long long)d->min, (long long)d->max);

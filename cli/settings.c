@@ -44,6 +44,11 @@ static const char *expected(const struct param_def *def, char *buf, size_t len)
     case PARAM_STRING:
         snprintf(buf, len, "text in double quotes, at most %d characters", PARAMS_STRING_MAX - 1);
         break;
+    case PARAM_CHOICE: {
+        char names[96];
+        snprintf(buf, len, "one of %s, in double quotes", params_choice_list(def, ", ", " or ", names, sizeof names));
+        break;
+    }
     }
     return buf;
 }
@@ -153,6 +158,23 @@ static int set_string(struct settings *s, const struct param_def *def, const cha
     return 0;
 }
 
+/* A choice is set by name; a near miss gets the name it was probably meant to be. */
+static int set_choice(struct settings *s, const struct param_def *def, const char *v, const char *where,
+                      struct diag *d)
+{
+    int i = params_choice_index(def, v);
+    if (i < 0) {
+        char buf[160];
+        const char *near = params_nearest_choice(def, v);
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found \"%.60s\"%s%s%s", where, def->path,
+                         expected(def, buf, sizeof buf), v, near ? "; did you mean \"" : "", near ? near : "",
+                         near ? "\"?" : "");
+    }
+    params_set_number(&s->p, def, i);
+    snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "%s", where);
+    return 0;
+}
+
 static int apply_leaf(struct settings *s, const config_setting_t *st, const char *path, const char *where,
                       struct diag *d)
 {
@@ -161,10 +183,12 @@ static int apply_leaf(struct settings *s, const config_setting_t *st, const char
         return unknown(d, where, path);
     int type = config_setting_type(st);
     char found[160], buf[128];
-    if (def->type == PARAM_STRING) {
+    if (def->type == PARAM_STRING || def->type == PARAM_CHOICE) {
         if (type != CONFIG_TYPE_STRING)
             return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found %s", where, path,
                              expected(def, buf, sizeof buf), found_setting(st, found, sizeof found));
+        if (def->type == PARAM_CHOICE)
+            return set_choice(s, def, config_setting_get_string(st), where, d);
         return set_string(s, def, config_setting_get_string(st), where, d);
     }
     if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
@@ -319,6 +343,8 @@ int settings_assign_as(struct settings *s, const char *assignment, const char *l
         return unknown(d, where, path);
     if (def->type == PARAM_STRING)
         return set_string(s, def, text, where, d);
+    if (def->type == PARAM_CHOICE)
+        return set_choice(s, def, text, where, d);
 
     char *end;
     errno = 0;
@@ -411,6 +437,9 @@ void settings_write(FILE *f, const struct params *p)
         case PARAM_STRING:
             write_string(f, params_get_string(p, def));
             break;
+        case PARAM_CHOICE:
+            write_string(f, params_choice_name(def, (int)params_get_number(p, def)));
+            break;
         case PARAM_REAL:
             write_real(f, params_get_number(p, def));
             break;
@@ -423,7 +452,10 @@ void settings_write(FILE *f, const struct params *p)
             break;
         }
         }
-        fprintf(f, ";  # %s: %s\n", def->unit, def->doc);
+        char names[96];
+        fprintf(f, ";  # %s: %s\n",
+                def->type == PARAM_CHOICE ? params_choice_list(def, ", ", " or ", names, sizeof names) : def->unit,
+                def->doc);
     }
     if (group[0])
         fputs("};\n", f);

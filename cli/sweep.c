@@ -122,6 +122,11 @@ static int load_factor(struct factor *f, const config_setting_t *g, const char *
     if (f->def->type == PARAM_STRING)
         return diag_fail(d, EXIT_INPUT, "%s:%u: vary: %s is text; vary numbers only (strategies have their own list)",
                          file, line, path);
+    if (f->def->type == PARAM_CHOICE)
+        return diag_fail(d, EXIT_INPUT,
+                         "%s:%u: vary: %s is a choice of rules, not a number; run one sweep per choice, each with "
+                         "--set %s=NAME",
+                         file, line, path, path);
     const config_setting_t *values = config_setting_get_member(g, "values");
     double from, to, step, v;
     if (values) {

@@ -2,7 +2,10 @@
  *
  * Members socialise to the code; the code learns from the members who do better
  * than it, judged against the organisation's view of good practice, but only
- * from those who speak up. Both read the state at the start of the month. */
+ * from those who speak up. Both read the state at the start of the month. How
+ * "better" is judged and how far a view moves at once are parameters
+ * (culture.superior, culture.socialise, culture.code_update): March's text and
+ * his program differ on them (docs/VALIDATION.md). */
 #include <math.h>
 #include <string.h>
 
@@ -44,69 +47,152 @@ static inline int speaks(float voice, gsl_rng *r)
     return gsl_rng_uniform(r) < (double)voice;
 }
 
-void culture_step_org(struct org *o, const struct params *p)
+/* Dimensions right, minus the dimensions wrong when net is 1, of a view judged
+ * against the benchmark. */
+static inline int standing(uint64_t known, uint64_t value, struct belief bench, int net)
 {
-    gsl_rng *r = o->rng[RNG_CULTURE];
-    const struct belief code = o->code;
-    const int code_score = belief_match(code.known, code.value, o->bench);
-    const double p1 = p->culture_socialisation;
-    /* Socialisation trials, each dimension where a member differs from the
-     * code, member after member, form one Bernoulli process with chance p1. */
-    struct trials social = trials_start(p1, r);
-    /* Members directed by commissioners come to believe the directed practice
-     * on each dimension with chance lv.internalise a month. */
-    const struct belief directive = o->lv.directive;
-    struct trials adopt_directed = trials_start(directive.known ? o->lv.internalise : 0.0, o->rng[RNG_INTERVENTION]);
-    struct counter plus, minus;
-    memset(&plus, 0, sizeof plus);
-    memset(&minus, 0, sizeof minus);
-    uint32_t speakers = 0;
+    uint64_t judged = known & bench.known, differ = value ^ bench.value;
+    return __builtin_popcountll(judged & ~differ) - net * __builtin_popcountll(judged & differ);
+}
 
+/* Whether the member (k, v) is better than the code (code_score) and, if so,
+ * the view it shows the code in *shown. Under SUPERIOR_ACTION a member acts on
+ * every dimension, at random where it has no view; the coins are drawn only
+ * when they can decide the comparison or the member is better and teaches. */
+static inline int superior(uint64_t k, uint64_t v, struct belief bench, int rule, int code_score, uint64_t all,
+                           gsl_rng *r, struct belief *shown)
+{
+    shown->known = k;
+    shown->value = v;
+    if (rule != SUPERIOR_ACTION)
+        return standing(k, v, bench, rule == SUPERIOR_SCORE) > code_score;
+    uint64_t open = all & ~k;
+    int sure = standing(k, v, bench, 1), luck = __builtin_popcountll(open & bench.known);
+    if (sure + luck <= code_score)
+        return 0;
+    shown->known = all;
+    shown->value = (v & k) | (draw_bits(r, open) & open);
+    return sure - luck > code_score || standing(all, shown->value, bench, 1) > code_score;
+}
+
+/* The view (k, v) after the dimensions in moves, where it differs from target,
+ * move toward it: all the way, or with step (all bits set) one step, an
+ * opposite view to none and none to the target's. */
+static inline struct belief move_toward(uint64_t k, uint64_t v, struct belief target, uint64_t moves, uint64_t step)
+{
+    uint64_t unlearn = moves & k & step, learn = moves & ~unlearn;
+    struct belief b = { (k & ~unlearn) | learn, (v & ~moves) | (target.value & learn) };
+    return b;
+}
+
+/* What the pass over the members needs besides the organisation. */
+struct pass {
+    gsl_rng *r;
+    struct belief code;        /* as it stood at the start of the month */
+    int code_score;
+    uint64_t all;              /* the culture.dimensions low bits */
+    uint64_t step;             /* all bits set when socialisation steps */
+    uint32_t slow;             /* slow socialisers among the members */
+    struct trials social, social_slow, adopt_directed;
+    struct counter plus, minus;
+    uint32_t speakers;
+};
+
+/* One pass over the members: who teaches the code, and socialisation. Inlined
+ * once per rule, so the rule costs nothing per member. */
+static inline __attribute__((always_inline)) void members_pass(struct org *o, struct pass *ps, const int rule)
+{
+    const struct belief code = ps->code, directive = o->lv.directive;
+    /* Slot i is one of the slow socialisers when floor((i + 1) slow / n) >
+     * floor(i slow / n): the count exact, spread evenly over the slots (and so
+     * the teams). spread holds i slow mod n. */
+    uint32_t spread = 0;
     for (uint32_t i = 0; i < o->n; i++) {
         uint64_t k = o->known[i], v = o->value[i];
-        if (belief_match(k, v, o->bench) > code_score && speaks(o->voice[i], r)) {
-            counter_add(&plus, k & v);
-            counter_add(&minus, k & ~v);
-            speakers++;
+        struct belief shown;
+        if (superior(k, v, o->bench, rule, ps->code_score, ps->all, ps->r, &shown) && speaks(o->voice[i], ps->r)) {
+            counter_add(&ps->plus, shown.known & shown.value);
+            counter_add(&ps->minus, shown.known & ~shown.value);
+            ps->speakers++;
         }
+        spread += ps->slow;
+        int is_slow = spread >= o->n;
+        spread -= is_slow ? o->n : 0;
         uint64_t differ = code.known & ~(k & ~(v ^ code.value));
         if (differ) {
-            uint64_t adopt = trials_take(&social, differ);
-            k |= adopt;
-            v = (v & ~adopt) | (code.value & adopt);
+            struct belief b =
+                move_toward(k, v, code, trials_take(is_slow ? &ps->social_slow : &ps->social, differ), ps->step);
+            k = b.known;
+            v = b.value;
         }
         if (directive.known) {
-            uint64_t believe = trials_take(&adopt_directed, directive.known & ~(k & ~(v ^ directive.value)));
-            k |= believe;
-            v = (v & ~believe) | (directive.value & believe);
+            uint64_t moves = trials_take(&ps->adopt_directed, directive.known & ~(k & ~(v ^ directive.value)));
+            struct belief b = move_toward(k, v, directive, moves, 0);
+            k = b.known;
+            v = b.value;
         }
         if (differ || directive.known) {
             o->known[i] = k;
             o->value[i] = v;
         }
     }
+}
+
+void culture_step_org(struct org *o, const struct params *p)
+{
+    struct pass ps = { 0 };
+    ps.r = o->rng[RNG_CULTURE];
+    ps.code = o->code;
+    ps.all = p->culture_dimensions >= 64 ? ~0ULL : (1ULL << p->culture_dimensions) - 1;
+    ps.code_score = standing(ps.code.known, ps.code.value, o->bench, p->culture_superior != SUPERIOR_CORRECT);
+    ps.step = p->culture_socialise == MOVE_STEP ? ~0ULL : 0;
+    /* Socialisation trials, each dimension where a member differs from the
+     * code, member after member, form one Bernoulli process with chance p1
+     * (and a second with the slow members' rate, if there are any). */
+    ps.social = trials_start(p->culture_socialisation, ps.r);
+    ps.slow = (uint32_t)lround(p->culture_slow_share * o->n);
+    ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, ps.r);
+    /* Members directed by commissioners come to believe the directed practice
+     * on each dimension with chance lv.internalise a month. */
+    ps.adopt_directed = trials_start(o->lv.directive.known ? o->lv.internalise : 0.0, o->rng[RNG_INTERVENTION]);
+    switch (p->culture_superior) {
+    case SUPERIOR_CORRECT:
+        members_pass(o, &ps, SUPERIOR_CORRECT);
+        break;
+    case SUPERIOR_SCORE:
+        members_pass(o, &ps, SUPERIOR_SCORE);
+        break;
+    default:
+        members_pass(o, &ps, SUPERIOR_ACTION);
+        break;
+    }
 
     o->acted_on = 0;
     const double p2 = p->culture_code_learning * o->lv.learning;
-    if (p2 <= 0.0 || speakers == 0)
+    if (p2 <= 0.0 || ps.speakers == 0)
         return;
     int planes = 0;
-    while (planes < PLANES && (speakers >> planes))
+    while (planes < PLANES && (ps.speakers >> planes))
         planes++;
     const double stay = 1.0 - p2;
     for (int d = 0; d < p->culture_dimensions; d++) {
         uint64_t bit = 1ULL << d;
-        uint32_t np = counter_get(&plus, d, planes), nm = counter_get(&minus, d, planes);
+        uint32_t np = counter_get(&ps.plus, d, planes), nm = counter_get(&ps.minus, d, planes);
         if (np == nm)
             continue;
         int to_plus = np > nm;
         uint32_t margin = to_plus ? np - nm : nm - np;
-        int already = (code.known & bit) && (((code.value & bit) != 0) == to_plus);
-        if (already)
+        int held = (ps.code.known & bit) != 0;
+        if (held && ((ps.code.value & bit) != 0) == to_plus)
             continue;
-        if (gsl_rng_uniform(r) < 1.0 - pow(stay, (double)margin)) {
-            o->code.known |= bit;
-            o->code.value = to_plus ? o->code.value | bit : o->code.value & ~bit;
+        if (gsl_rng_uniform(ps.r) < 1.0 - pow(stay, (double)margin)) {
+            if (held && p->culture_code_update == MOVE_STEP) {
+                o->code.known &= ~bit;
+                o->code.value &= ~bit;
+            } else {
+                o->code.known |= bit;
+                o->code.value = to_plus ? o->code.value | bit : o->code.value & ~bit;
+            }
             o->acted_on++;
         }
     }

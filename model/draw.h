@@ -54,6 +54,17 @@ static inline uint64_t trials_take(struct trials *t, uint64_t mask)
     return out;
 }
 
+/* Random bits, fair and independent, at least at every bit of mask: 32 from
+ * each draw (the model's taus2 streams give 32-bit outputs), a second draw only
+ * when mask reaches above bit 31. */
+static inline uint64_t draw_bits(gsl_rng *r, uint64_t mask)
+{
+    uint64_t bits = (uint64_t)gsl_rng_get(r);
+    if (mask >> 32)
+        bits |= (uint64_t)gsl_rng_get(r) << 32;
+    return bits;
+}
+
 /* Bits of dims set to unset, +1 or -1 with equal chance (known/value pair):
  * twenty base-3 digits from each accepted 32-bit draw. */
 static inline void draw_ternary(int dims, gsl_rng *r, uint64_t *known, uint64_t *value)

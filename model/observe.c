@@ -29,7 +29,10 @@ void observe_org(const struct world *w, struct org *o)
     ob->voice = voice / o->n;
     ob->turnover = (double)o->leavers / o->n;
     ob->insularity = peers_insularity(w, o);
-    ob->code_knowledge = (double)belief_match(code.known, code.value, std) / p->culture_dimensions;
+    int right = belief_match(code.known, code.value, std);
+    int wrong = __builtin_popcountll(code.known & std.known & (code.value ^ std.value));
+    ob->code_knowledge = (double)right / p->culture_dimensions;
+    ob->march_knowledge = (double)(right - wrong) / p->culture_dimensions;
     ob->measured = NAN;
     if (ob->quality < o->hist.min_quality)
         o->hist.min_quality = ob->quality;

@@ -7,18 +7,24 @@
 #include "schedule.h"
 
 #define R(path, field, def, lo, hi, unit, doc) \
-    { path, PARAM_REAL, offsetof(struct params, field), def, lo, hi, NULL, unit, doc }
+    { path, PARAM_REAL, offsetof(struct params, field), def, lo, hi, NULL, unit, doc, NULL }
 #define I(path, field, def, lo, hi, unit, doc) \
-    { path, PARAM_INT, offsetof(struct params, field), def, lo, hi, NULL, unit, doc }
+    { path, PARAM_INT, offsetof(struct params, field), def, lo, hi, NULL, unit, doc, NULL }
 #define S(path, field, def, doc) \
-    { path, PARAM_STRING, offsetof(struct params, field), 0, 0, 0, def, "text", doc }
+    { path, PARAM_STRING, offsetof(struct params, field), 0, 0, 0, def, "text", doc, NULL }
+#define C(path, field, def, names, doc)                                                                \
+    { path, PARAM_CHOICE, offsetof(struct params, field), def, 0,                                      \
+      (double)(sizeof names / sizeof names[0] - 2), NULL, "choice", doc, names }
+
+static const char *const superior_names[] = { "correct", "score", "action", NULL };
+static const char *const move_names[] = { "adopt", "step", NULL };
 
 const struct param_def params_table[] = {
     S("title", title, "A healthy sector", "title of the scenario, written with the results"),
 
     I("run.months", run_months, 120, 1, 100000, "months", "length of each replication"),
     { "run.seed", PARAM_INT64, offsetof(struct params, run_seed), 1, 0, 4611686018427387904.0,
-      NULL, "integer", "master seed; every stream's seed is derived from it and the replication" },
+      NULL, "integer", "master seed; every stream's seed is derived from it and the replication", NULL },
     I("run.reps", run_reps, 10, 1, 1000000, "replications", "number of replications"),
 
     I("sector.orgs", sector_orgs, 30, 1, 1000000, "organisations", "organisations in the sector"),
@@ -28,9 +34,21 @@ const struct param_def params_table[] = {
     I("culture.dimensions", culture_dimensions, 30, 1, 64, "dimensions",
       "dimensions of practice and belief (March's m)"),
     R("culture.socialisation", culture_socialisation, 0.05, 0, 1, "per dimension per month",
-      "chance a member adopts the code where they differ from it (March's p1)"),
+      "chance a member's belief moves toward the code on a dimension where they differ (March's p1)"),
     R("culture.code_learning", culture_code_learning, 0.5, 0, 1, "per voice per month",
       "chance per net speaking member that the code adopts the better members' view (March's p2)"),
+    C("culture.superior", culture_superior, SUPERIOR_SCORE, superior_names,
+      "who is better than the code: most dimensions right, right minus wrong, or right minus wrong of what "
+      "members do (with no view, they act at random)"),
+    C("culture.socialise", culture_socialise, MOVE_ADOPT, move_names,
+      "how a belief moves toward a code that differs: at once, or a step (the opposite view to none, none "
+      "to the code's)"),
+    C("culture.code_update", culture_code_update, MOVE_ADOPT, move_names,
+      "how the code moves toward the better members' majority: at once, or a step (as socialise)"),
+    R("culture.slow_share", culture_slow_share, 0.0, 0, 1, "share of staff",
+      "share of members who socialise at culture.slow_socialisation instead of culture.socialisation"),
+    R("culture.slow_socialisation", culture_slow_socialisation, 0.01, 0, 1, "per dimension per month",
+      "socialisation rate (p1) of the slow members"),
 
     I("org.staff", org_staff, 60, 1, 1000000, "staff", "staff in each organisation"),
     I("org.team_size", org_team_size, 8, 1, 65535, "staff", "staff per team (the internal network)"),
@@ -290,6 +308,7 @@ double params_get_number(const struct params *p, const struct param_def *d)
 {
     switch (d->type) {
     case PARAM_INT:
+    case PARAM_CHOICE:
         return *(const int *)cfield(p, d);
     case PARAM_INT64:
         return (double)*(const int64_t *)cfield(p, d);
@@ -305,6 +324,7 @@ void params_set_number(struct params *p, const struct param_def *d, double v)
 {
     switch (d->type) {
     case PARAM_INT:
+    case PARAM_CHOICE:
         *(int *)field(p, d) = (int)v;
         break;
     case PARAM_INT64:
@@ -337,6 +357,51 @@ void params_set_string(struct params *p, const struct param_def *d, const char *
 {
     char *dst = field(p, d);
     snprintf(dst, PARAMS_STRING_MAX, "%s", s);
+}
+
+const char *params_choice_name(const struct param_def *d, int i)
+{
+    if (d->type != PARAM_CHOICE || i < 0 || i > (int)d->max)
+        return NULL;
+    return d->choices[i];
+}
+
+int params_choice_index(const struct param_def *d, const char *name)
+{
+    if (d->type != PARAM_CHOICE)
+        return -1;
+    for (int i = 0; d->choices[i]; i++)
+        if (strcmp(d->choices[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *params_nearest_choice(const struct param_def *d, const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (int i = 0; d->type == PARAM_CHOICE && d->choices[i]; i++) {
+        size_t dist = edit_distance(name, d->choices[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = d->choices[i];
+        }
+    }
+    return best && best_d * 3 <= strlen(name) + 2 ? best : NULL;
+}
+
+const char *params_choice_list(const struct param_def *d, const char *sep, const char *last, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; d->choices[i] && used < len; i++) {
+        const char *join = i == 0 ? "" : (d->choices[i + 1] ? sep : last);
+        int n = snprintf(buf + used, len - used, "%s%s", join, d->choices[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
 }
 
 int params_in_range(const struct param_def *d, double v)

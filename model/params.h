@@ -25,6 +25,11 @@ struct params {
     int culture_dimensions;
     double culture_socialisation;
     double culture_code_learning;
+    int culture_superior;          /* enum superior_rule */
+    int culture_socialise;         /* enum move_rule */
+    int culture_code_update;       /* enum move_rule */
+    double culture_slow_share;
+    double culture_slow_socialisation;
 
     int org_staff;
     int org_team_size;
@@ -131,7 +136,18 @@ struct params {
     double focal_code_wrong;
 };
 
-enum param_type { PARAM_INT, PARAM_INT64, PARAM_REAL, PARAM_STRING };
+/* How a member is judged better than the code (culture.superior): by the
+ * dimensions it gets right; by right minus wrong; or by right minus wrong of its
+ * practice, where a member with no view on a dimension acts at random. */
+enum superior_rule { SUPERIOR_CORRECT, SUPERIOR_SCORE, SUPERIOR_ACTION };
+
+/* How a view moves toward another (culture.socialise, culture.code_update):
+ * it is adopted at once, or moves one step (the opposite view to none, none to
+ * the other's view). */
+enum move_rule { MOVE_ADOPT, MOVE_STEP };
+
+/* PARAM_CHOICE: one of a fixed list of names, stored as its index (an int). */
+enum param_type { PARAM_INT, PARAM_INT64, PARAM_REAL, PARAM_STRING, PARAM_CHOICE };
 
 struct param_def {
     const char *path;       /* "group.name", as in a configuration file */
@@ -141,6 +157,7 @@ struct param_def {
     const char *sdef;       /* default of a string parameter */
     const char *unit;
     const char *doc;        /* one line of meaning */
+    const char *const *choices; /* PARAM_CHOICE: the names, NULL-terminated, in index order */
 };
 
 /* The table, in the order parameters are listed and written. */
@@ -165,6 +182,19 @@ void params_set_string(struct params *p, const struct param_def *d, const char *
 /* The field of an integer parameter too wide for a double (the seed). */
 int64_t *params_int64(struct params *p, const struct param_def *d);
 int64_t params_get_int64(const struct params *p, const struct param_def *d);
+
+/* A choice parameter's name for index i, or NULL when out of range. */
+const char *params_choice_name(const struct param_def *d, int i);
+
+/* The index of name among d's choices, or -1. */
+int params_choice_index(const struct param_def *d, const char *name);
+
+/* The choice of d nearest to name by edit distance, or NULL when none is close. */
+const char *params_nearest_choice(const struct param_def *d, const char *name);
+
+/* The choices of d joined by sep ("correct, score or action" with ", " and
+ * " or "), written into buf. */
+const char *params_choice_list(const struct param_def *d, const char *sep, const char *last, char *buf, size_t len);
 
 /* Whether v lies in d's range (and is whole for integer types). */
 int params_in_range(const struct param_def *d, double v);

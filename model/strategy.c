@@ -2,6 +2,7 @@
  * mechanisms only. None of them sets an outcome: quality, ratings and relapse
  * follow from what they change in staff, code, voice, ties and leadership. */
 #include <gsl/gsl_randist.h>
+#include <math.h>
 
 #include "world_impl.h"
 
@@ -17,7 +18,7 @@ void strategy_blame(struct world *w, struct org *o)
         o->outward = p->blame_successor_outward;
         o->iv.interim_leader_until = -1;
     }
-    uint32_t quota = (uint32_t)(p->blame_removal * o->n + 0.5);
+    uint32_t quota = (uint32_t)lround(p->blame_removal * o->n);
     /* The lowest scores first: count members by score, then take from the bottom. */
     uint32_t at_score[65] = { 0 };
     for (uint32_t i = 0; i < o->n; i++)
@@ -83,7 +84,7 @@ void strategy_interims(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
     gsl_rng *r = o->rng[RNG_INTERVENTION];
-    uint32_t target = (uint32_t)(p->interim_share * o->n + 0.5);
+    uint32_t target = (uint32_t)lround(p->interim_share * o->n);
     for (uint32_t tries = 0; o->interims < target && tries < 4 * o->n; tries++) {
         uint32_t i = (uint32_t)gsl_rng_uniform_int(r, o->n);
         if (o->contract[i] == CONTRACT_INTERIM)

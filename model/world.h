@@ -21,6 +21,7 @@ struct org_obs {
     double voice;          /* mean chance that a member speaks up */
     double turnover;       /* share of staff who left this month */
     double code_knowledge; /* share of the code that matches the standard */
+    double march_knowledge; /* March's measure: dimensions the code has right minus wrong, over m */
     double measured;       /* the inspector's measure; NaN when not inspected this month */
     int rating;            /* enum rating, current */
 };

@@ -281,6 +281,73 @@ static void missing_base_file(void **state)
     support_result_free(&r);
 }
 
+/* A rule choice (culture.superior, culture.socialise, culture.code_update)
+ * takes one of its names in double quotes; anything else is refused with the
+ * names, and a near miss gets the name it was probably meant to be. */
+static void choice_not_one_of_its_names(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "culture = {\n  superior = \"best\";\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "culture.superior");
+    assert_has(r.err, "expected one of correct, score or action, in double quotes");
+    assert_has(r.err, "found \"best\"");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void choice_given_a_number(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    run_scenario_text(&r, tmp, "culture = {\n  socialise = 1;\n};\n");
+    assert_status(&r, 1);
+    assert_has(r.err, "scenario.cfg:2:");
+    assert_has(r.err, "culture.socialise");
+    assert_has(r.err, "expected one of adopt or step, in double quotes");
+    assert_has(r.err, "found 1 (a whole number)");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
+static void set_choice_suggests_nearest(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set culture.code_update=stpe --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set culture.code_update=stpe");
+    assert_has(r.err, "expected one of adopt or step");
+    assert_has(r.err, "did you mean \"step\"?");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+    turnaround(&r, "run " SMALL " --set culture.superior=action --set culture.socialise=step --out '%s/ok' --no-plot",
+               tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    char *dir = path_in(tmp, "ok");
+    char *cfg = read_in(dir, "config.cfg");
+    assert_has(cfg, "superior = \"action\";");
+    assert_has(cfg, "socialise = \"step\";");
+    free(cfg);
+    free(dir);
+}
+
+static void slow_share_out_of_range(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --set culture.slow_share=1.5 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "culture.slow_share");
+    assert_has(r.err, "expected a number from 0 to 1");
+    assert_has(r.err, "found '1.5'");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
+}
+
 static void set_unknown_key(void **state)
 {
     const char *tmp = *state;
@@ -961,6 +1028,10 @@ int main(void)
         T(integer_out_of_range),
         T(real_out_of_range),
         T(missing_base_file),
+        T(choice_not_one_of_its_names),
+        T(choice_given_a_number),
+        T(set_choice_suggests_nearest),
+        T(slow_share_out_of_range),
         T(set_unknown_key),
         T(set_not_a_number),
         T(set_fraction_for_integer),

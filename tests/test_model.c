@@ -116,6 +116,180 @@ static void code_follows_the_better_members_majority(void **state)
     world_free(w);
 }
 
+/* The rules March's text leaves open, on cases worked by hand (the reference
+ * implementation's tests/reference/test_march1991.py has the same cases). Four
+ * dimensions, good practice +1 everywhere, the code (+1, none, none, none): one
+ * right, score 1. A = (+1,+1,-1,-1): two right, score 0. B = (+1,+1, none, none):
+ * two right, score 2. Every other member (+1,-1,-1,-1) is never better. */
+static world *rules_case(struct params *p, int rule, uint64_t seed)
+{
+    *p = small();
+    p->culture_dimensions = 4;
+    p->culture_socialisation = 0.0;
+    p->culture_code_learning = 1.0;    /* every clear majority that differs is adopted */
+    p->culture_superior = rule;
+    world *w = make(p, seed);
+    struct org *o = &w->orgs[0];
+    o->bench = (struct belief){ 0xF, 0xF };
+    o->code = (struct belief){ 0x1, 0x1 };
+    for (uint32_t i = 0; i < o->n; i++) {
+        o->voice[i] = 1.0f;
+        o->known[i] = 0xF;
+        o->value[i] = 0x1;
+    }
+    o->value[0] = 0x3;                 /* A */
+    o->known[1] = o->value[1] = 0x3;   /* B */
+    return w;
+}
+
+static void superior_by_dimensions_right(void **state)
+{
+    (void)state;
+    struct params p;
+    world *w = rules_case(&p, SUPERIOR_CORRECT, 21);
+    struct org *o = &w->orgs[0];
+    culture_step_org(o, &p);   /* A and B teach: +2, +2, -1, -1 */
+    assert_int_equal(o->code.known, 0xF);
+    assert_int_equal(o->code.value, 0x3);
+    assert_int_equal(o->acted_on, 3);
+    world_free(w);
+}
+
+static void superior_by_right_minus_wrong(void **state)
+{
+    (void)state;
+    struct params p;
+    world *w = rules_case(&p, SUPERIOR_SCORE, 21);
+    struct org *o = &w->orgs[0];
+    culture_step_org(o, &p);   /* B alone teaches: +1, +1, none, none */
+    assert_int_equal(o->code.known, 0x3);
+    assert_int_equal(o->code.value, 0x3);
+    assert_int_equal(o->acted_on, 1);
+    world_free(w);
+}
+
+/* Under the action rule a member with no view acts at random: B (two right,
+ * two open) is better than the code unless both coins come up wrong (3/4), and
+ * then teaches what it did. A acts as it believes (score 0) and never teaches. */
+static void superior_by_what_members_do(void **state)
+{
+    (void)state;
+    int changed = 0, trials = 4000;
+    for (int t = 0; t < trials; t++) {
+        struct params p;
+        world *w = rules_case(&p, SUPERIOR_ACTION, 1000 + (uint64_t)t);
+        struct org *o = &w->orgs[0];
+        culture_step_org(o, &p);
+        if (o->code.known != 0x1) {
+            changed++;
+            assert_int_equal(o->code.known, 0xF);           /* B acted on every dimension */
+            assert_int_equal(o->code.value & 0x3, 0x3);
+        }
+        world_free(w);
+    }
+    double share = (double)changed / trials, se = sqrt(0.75 * 0.25 / trials);
+    assert_true(fabs(share - 0.75) < 4 * se);
+}
+
+/* Socialisation at p1 = 1, code (+1, -1, none), a member (-1, none, +1). */
+static void socialisation_adopts_or_steps(void **state)
+{
+    (void)state;
+    for (int rule = MOVE_ADOPT; rule <= MOVE_STEP; rule++) {
+        struct params p = small();
+        p.culture_dimensions = 3;
+        p.culture_socialisation = 1.0;
+        p.culture_code_learning = 0.0;
+        p.culture_socialise = rule;
+        world *w = make(&p, 22);
+        struct org *o = &w->orgs[0];
+        o->code = (struct belief){ 0x3, 0x1 };
+        o->known[0] = 0x5;
+        o->value[0] = 0x4;
+        culture_step_org(o, &p);
+        if (rule == MOVE_ADOPT) {          /* (+1, -1, +1) */
+            assert_int_equal(o->known[0], 0x7);
+            assert_int_equal(o->value[0], 0x5);
+        } else {                           /* (none, -1, +1) */
+            assert_int_equal(o->known[0], 0x6);
+            assert_int_equal(o->value[0], 0x4);
+        }
+        world_free(w);
+    }
+}
+
+/* Code (-1, none), good practice (+1, +1), every member (+1, +1) and better:
+ * adopted, the code becomes (+1, +1); stepped, (none, +1). */
+static void code_adopts_or_steps(void **state)
+{
+    (void)state;
+    for (int rule = MOVE_ADOPT; rule <= MOVE_STEP; rule++) {
+        struct params p = small();
+        p.culture_dimensions = 2;
+        p.culture_socialisation = 0.0;
+        p.culture_code_learning = 1.0;
+        p.culture_code_update = rule;
+        world *w = make(&p, 23);
+        struct org *o = &w->orgs[0];
+        o->bench = (struct belief){ 0x3, 0x3 };
+        o->code = (struct belief){ 0x1, 0x0 };
+        for (uint32_t i = 0; i < o->n; i++) {
+            o->voice[i] = 1.0f;
+            o->known[i] = o->value[i] = 0x3;
+        }
+        culture_step_org(o, &p);
+        assert_int_equal(o->code.known, rule == MOVE_ADOPT ? 0x3 : 0x2);
+        assert_int_equal(o->code.value, rule == MOVE_ADOPT ? 0x3 : 0x2);
+        assert_int_equal(o->acted_on, 2);
+        world_free(w);
+    }
+}
+
+/* A quarter of 40 members socialise at the slow rate (here 0: never), spread
+ * one in every four slots; the rest at p1 = 1. */
+static void slow_socialisers_keep_their_rate(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_socialisation = 1.0;
+    p.culture_code_learning = 0.0;
+    p.culture_slow_share = 0.25;
+    p.culture_slow_socialisation = 0.0;
+    world *w = make(&p, 24);
+    struct org *o = &w->orgs[0];
+    for (uint32_t i = 0; i < o->n; i++) {   /* everyone holds the opposite of the code */
+        o->known[i] = o->code.known;
+        o->value[i] = ~o->code.value & o->code.known;
+    }
+    culture_step_org(o, &p);
+    int slow = 0;
+    for (uint32_t i = 0; i < o->n; i++) {
+        int moved = o->value[i] == o->code.value;
+        if (!moved) {
+            slow++;
+            assert_int_equal(i % 4, 3);
+        }
+    }
+    assert_int_equal(slow, 10);
+    world_free(w);
+}
+
+/* March's measure of the code: right minus wrong over m; code_knowledge is right over m. */
+static void march_knowledge_is_right_minus_wrong(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.culture_dimensions = 4;
+    world *w = make(&p, 25);
+    struct org *o = &w->orgs[0];
+    w->standard = (struct belief){ 0xF, 0xF };
+    o->code = (struct belief){ 0x7, 0x3 };   /* +1, +1, -1, none */
+    observe_org(w, o);
+    assert_close(o->obs.code_knowledge, 0.5, 1e-12);
+    assert_close(o->obs.march_knowledge, 0.25, 1e-12);
+    world_free(w);
+}
+
 static void ties_decay_at_the_configured_rate_without_renewal(void **state)
 {
     (void)state;
@@ -397,6 +571,13 @@ int main(void)
         cmocka_unit_test(socialisation_moves_members_to_the_code),
         cmocka_unit_test(no_voice_means_no_code_learning),
         cmocka_unit_test(code_follows_the_better_members_majority),
+        cmocka_unit_test(superior_by_dimensions_right),
+        cmocka_unit_test(superior_by_right_minus_wrong),
+        cmocka_unit_test(superior_by_what_members_do),
+        cmocka_unit_test(socialisation_adopts_or_steps),
+        cmocka_unit_test(code_adopts_or_steps),
+        cmocka_unit_test(slow_socialisers_keep_their_rate),
+        cmocka_unit_test(march_knowledge_is_right_minus_wrong),
         cmocka_unit_test(ties_decay_at_the_configured_rate_without_renewal),
         cmocka_unit_test(pressure_cuts_tie_renewal),
         cmocka_unit_test(staff_counts_are_conserved_under_turnover),

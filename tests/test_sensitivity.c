@@ -21,7 +21,7 @@
 static void ishigami_indices(void **state)
 {
     (void)state;
-    struct param_def def = { "x", PARAM_REAL, 0, 0.0, -PI, PI, NULL, "", "an Ishigami input" };
+    struct param_def def = { "x", PARAM_REAL, 0, 0.0, -PI, PI, NULL, "", "an Ishigami input", NULL };
     struct factor f[3];
     for (int i = 0; i < 3; i++)
         f[i] = (struct factor){ .def = &def, .min = -PI, .max = PI };
@@ -55,7 +55,7 @@ static void ishigami_indices(void **state)
 static void morris_effects(void **state)
 {
     (void)state;
-    struct param_def def = { "x", PARAM_REAL, 0, 0.0, 0.0, 1.0, NULL, "", "a test input" };
+    struct param_def def = { "x", PARAM_REAL, 0, 0.0, 0.0, 1.0, NULL, "", "a test input", NULL };
     struct factor f[3];
     for (int i = 0; i < 3; i++)
         f[i] = (struct factor){ .def = &def, .min = 0.0, .max = 1.0 };

@@ -222,6 +222,8 @@ static void bad_sweep_files(void **state)
         { "sweep = { scenario = ; };\n", "syntax error" },
         { "sweep = { scenario = \"@SRC@/configs/default.cfg\"; strategies = [\"takeover / fixed\"]; };\n",
           "needs its number of months" },
+        { "sweep = { scenario = \"@SRC@/configs/default.cfg\";\n vary = ( { param = \"culture.superior\"; values = [0, 1]; } ); };\n",
+          "culture.superior is a choice of rules" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         write_sweep(tmp, "bad.cfg", cases[k].text);
