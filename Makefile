@@ -1,11 +1,13 @@
 # turnaround: build, demo, tests and benchmarks. See README.md.
-VERSION := 0.3.0
+VERSION := 0.4.0
 PREFIX ?= /usr/local
 DATADIR = $(PREFIX)/share/turnaround
 
 CC ?= cc
 PKGS := gsl libconfig
-DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+# The reference implementations under tests/reference/ run on Debian's Python and NumPy.
+PYTHON := /usr/bin/python3
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && $(PYTHON) -c 'import numpy' 2>/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wwrite-strings -Wconversion -Wno-sign-conversion -Wpointer-arith -Wcast-qual \
@@ -48,7 +50,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full
+SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full $(BUILD)/tests/test_march_full
 FAST_TESTS := $(filter-out $(SLOW_TESTS), $(TESTS))
 
 .PHONY: all deps demo test check-patterns check-slow bench mpi clean install uninstall
@@ -76,7 +78,8 @@ $(BIN)/turnaround-bench: $(BUILD)/cli/bench.o $(CLI_OBJ) $(BUILD)/libturnaround.
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/patterns.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/patterns.o $(BUILD)/tests/march.o $(CLI_OBJ) \
+                 $(BUILD)/libturnaround.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
 
@@ -98,6 +101,8 @@ test: deps
 	@if command -v mpicc >/dev/null 2>&1; then $(MAKE) --no-print-directory mpi; fi
 	@fail=0; for t in $(FAST_TESTS); do \
 	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
+	  echo "== tests/reference (the reference implementations' own tests)"; \
+	  $(PYTHON) -m unittest discover -s tests/reference || fail=1; \
 	  if [ $$fail -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; echo "make test: all passed"
 
 # The full statistical pattern set: more replications, wider ranges, pattern 3.

@@ -15,9 +15,10 @@
 #include "world.h"
 
 /* The measures kept per organisation and month, in column order. */
-enum measure { M_QUALITY, M_PERCEIVED, M_INSULARITY, M_VOICE, M_TURNOVER, M_INADEQUATE, M_CODE, MEASURES };
+enum measure { M_QUALITY, M_PERCEIVED, M_INSULARITY, M_VOICE, M_TURNOVER, M_INADEQUATE, M_CODE, M_MARCH, MEASURES };
 static const char *const measure_names[MEASURES] = {
     "quality", "perceived_quality", "insularity", "voice", "turnover", "inadequate", "code_knowledge",
+    "march_knowledge",
 };
 
 /* The outcomes of an intervention, per arm, replication and organisation. */
@@ -93,6 +94,7 @@ static void record_month(struct record *rec, struct record *sector, size_t orgs,
         rc->m[M_TURNOVER] = (float)ob->turnover;
         rc->m[M_INADEQUATE] = ob->rating == RATING_INADEQUATE;
         rc->m[M_CODE] = (float)ob->code_knowledge;
+        rc->m[M_MARCH] = (float)ob->march_knowledge;
         rc->measured = (float)ob->measured;
         rc->rating = (uint8_t)ob->rating;
         for (int k = 0; k < MEASURES; k++)
@@ -117,7 +119,7 @@ static void write_row(struct run *r, int rep, size_t month, size_t org, const st
     fprintf(f, ",%s,", is_sector ? "" : rating_name(rc->rating));
     if (!is_sector && !isnan(rc->measured))
         fprintf(f, "%.6f", rc->measured);
-    fprintf(f, ",%d,%.6f\n", (int)rc->m[M_INADEQUATE], rc->m[M_CODE]);
+    fprintf(f, ",%d,%.6f,%.6f\n", (int)rc->m[M_INADEQUATE], rc->m[M_CODE], rc->m[M_MARCH]);
 }
 
 static int reported(const struct params *p, const world *w, size_t org)
@@ -449,7 +451,7 @@ static int open_all(struct run *r, struct results *res, struct diag *d)
     fputs("strategy,month,org,index,rating,insularity\n", r->net_orgs);
     fputs("strategy,index,peer,strength\n", r->net_ties);
     fputs("strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,"
-          "inadequate,code_knowledge\n",
+          "inadequate,code_knowledge,march_knowledge\n",
           r->traj);
     fputs("strategy,rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure,quality_at_failure,"
           "perceived_quality_at_failure,insularity_at_failure,voice_at_failure,intervened,start_month",

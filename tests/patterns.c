@@ -6,47 +6,6 @@
 #include "rng.h"
 #include "world.h"
 
-void patterns_march(struct params *p, double p1, double p3, double p4)
-{
-    params_default(p);
-    p->sector_orgs = 1;
-    p->peers_degree = 0;
-    p->org_staff = 50;
-    p->culture_dimensions = 30;
-    p->culture_socialisation = p1;
-    p->culture_code_learning = 0.5;
-    p->staff_turnover = p3;
-    p->staff_pressure_turnover = 0.0;
-    p->sector_turbulence = p4;
-    p->org_feedback = 1.0;
-    p->voice_initial = 1.0;
-    p->voice_adapt = 0.0;
-    p->voice_responsiveness = 0.0;
-    p->voice_acted_gain = 0.0;
-    p->init_code_correct = 0.0;
-    p->init_code_wrong = 0.0;
-    p->init_staff_socialised = 0.0;
-    p->staff_entrant_knowledge = 0.0;
-    p->staff_induction = 0;
-    p->leader_turnover = 0.0;
-    p->leader_blame_propensity = 0.0;
-}
-
-void patterns_code_knowledge(const struct params *p, int reps, double *out)
-{
-    for (int m = 0; m <= p->run_months; m++)
-        out[m] = 0.0;
-    for (int rep = 0; rep < reps; rep++) {
-        world *w = world_alloc(p, rng_rep_seed(2024, (uint64_t)rep));
-        out[0] += world_obs(w, 0)->code_knowledge / reps;
-        for (int m = 1; m <= p->run_months; m++) {
-            world_step(w);
-            out[m] += world_obs(w, 0)->code_knowledge / reps;
-        }
-        world_free(w);
-    }
-}
-
 double patterns_focal_failure_share(const struct params *p, int reps, unsigned long seed_base)
 {
     int failed = 0;

@@ -4,15 +4,6 @@
 
 #include "params.h"
 
-/* The single-organisation special case that reduces the model to March (1991):
- * one organisation of 50, 30 dimensions, no peers, the benchmark is the true
- * standard, everyone always speaks, a blank code and random members. */
-void patterns_march(struct params *p, double p1, double p3, double p4);
-
-/* Mean code knowledge across reps replications, month by month (months + 1
- * values written to out, month 0 first). */
-void patterns_code_knowledge(const struct params *p, int reps, double *out);
-
 /* Share of reps replications in which the focal organisation is rated inadequate. */
 double patterns_focal_failure_share(const struct params *p, int reps, unsigned long seed_base);
 

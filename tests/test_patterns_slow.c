@@ -12,49 +12,6 @@
 #include "patterns.h"
 #include "support.h"
 
-#define MONTHS 300
-#define REPS 80
-
-static double equilibrium(double p1, double p3, double p4)
-{
-    struct params p;
-    static double k[MONTHS + 1];
-    patterns_march(&p, p1, p3, p4);
-    p.run_months = MONTHS;
-    patterns_code_knowledge(&p, REPS, k);
-    double s = 0.0;
-    for (int m = 250; m <= MONTHS; m++)
-        s += k[m];
-    return s / (MONTHS - 250 + 1);
-}
-
-/* March's fig. 1 across the range: equilibrium knowledge falls as p1 rises
- * (standard errors about 0.01 with 80 replications; steps of at least 0.02). */
-static void march_equilibrium_falls_with_socialisation_rate(void **state)
-{
-    (void)state;
-    const double rates[] = { 0.1, 0.3, 0.5, 0.9 };
-    double prev = 2.0;
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-        double e = equilibrium(rates[i], 0.0, 0.0);
-        printf("# p1 = %.1f: equilibrium %.3f\n", rates[i], e);
-        assert_true(e <= prev - 0.02);
-        prev = e;
-    }
-}
-
-/* March's fig. 3: some turnover beats none at every fast socialisation rate. */
-static void march_turnover_helps_across_rates(void **state)
-{
-    (void)state;
-    const double rates[] = { 0.5, 0.7, 0.9 };
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-        double none = equilibrium(rates[i], 0.0, 0.0), some = equilibrium(rates[i], 0.05, 0.0);
-        printf("# p1 = %.1f: no turnover %.3f, 5%% turnover %.3f\n", rates[i], none, some);
-        assert_true(some - none >= 0.1);
-    }
-}
-
 /* Insular against connected focal organisations, 400 replications each,
  * under three levels of turbulence: the insular one always fails more, and
  * clearly so (by 0.05 or more) once the standard moves at the default rate or
@@ -99,8 +56,6 @@ static void failures_blind_and_insular_many_reps(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(march_equilibrium_falls_with_socialisation_rate),
-        cmocka_unit_test(march_turnover_helps_across_rates),
         cmocka_unit_test(insular_fails_more_across_turbulence),
         cmocka_unit_test(failures_blind_and_insular_many_reps),
     };
