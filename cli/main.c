@@ -41,7 +41,7 @@ static const char usage_text[] =
     "  compare [SCENARIO.cfg] [options] [--strategies LIST]\n"
     "                                 run several strategies on the same replications\n"
     "                                 (common random numbers) and compare them in pairs\n"
-    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M]\n"
+    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M] [--outcome NAME]\n"
     "                                 draw the charts of a results folder into its plots/\n"
     "  sweep SWEEP.cfg [--jobs N] [--out DIR] [--resume] [--force] [--quiet]\n"
     "        [--set PATH=VALUE]... [--stop-on-error] [--shard K/N]\n"
@@ -337,7 +337,8 @@ static int cmd_run(int argc, char **argv, int compare)
     if (!rc && !no_plot) {
         /* Charts are drawn with the results, but a chart that fails costs no result. */
         char why[4096];
-        if (plot_results(res.tmp, "png", NULL, -1.0, why, sizeof why) != 0)
+        const struct plot_options po = { "png", NULL, -1.0, NULL };
+        if (plot_results(res.tmp, &po, why, sizeof why) != 0)
             fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
     }
     if (!rc)
@@ -364,11 +365,12 @@ static int cmd_run(int argc, char **argv, int compare)
 
 static int cmd_plot(int argc, char **argv)
 {
-    const char *dir = NULL, *format = "png", *only = NULL;
+    const char *dir = NULL, *format = "png", *only = NULL, *outcome = NULL;
     double month = -1.0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (option_is(a, "--format") || option_is(a, "--only") || option_is(a, "--month")) {
+        if (option_is(a, "--format") || option_is(a, "--only") || option_is(a, "--month")
+            || option_is(a, "--outcome")) {
             const char *v = option_value(argc, argv, &i, a);
             if (!v)
                 return EXIT_USAGE;
@@ -377,6 +379,8 @@ static int cmd_plot(int argc, char **argv)
                 format = v;
             else if (option_is(a, "--only"))
                 only = v;
+            else if (option_is(a, "--outcome"))
+                outcome = v;
             else if ((month = strtod(v, &end)) < 0.0 || *end || end == v || month != floor(month))
                 return usage_error("plot: --month expects a month, a whole number from 0, found '%s'", v);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -395,17 +399,17 @@ static int cmd_plot(int argc, char **argv)
         size_t k = 0;
         while (k < plot_count && strcmp(plot_names[k], only) != 0)
             k++;
-        static const char *const sweep_charts[] = { "effects", "heatmap", "sensitivity" };
-        for (size_t j = 0; k == plot_count && j < 3; j++)
-            if (strcmp(only, sweep_charts[j]) == 0)
+        for (size_t j = 0; k == plot_count && j < sweep_chart_count; j++)
+            if (strcmp(only, sweep_chart_names[j]) == 0)
                 k = 0;
         if (k == plot_count)
             return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network (or, for a "
-                               "sweep, effects, heatmap or sensitivity), found '%s'",
+                               "sweep, effects, heatmap, interaction or sensitivity), found '%s'",
                                only);
     }
     char why[4096];
-    int failed = plot_results(dir, format, only, month, why, sizeof why);
+    const struct plot_options po = { format, only, month, outcome };
+    int failed = plot_results(dir, &po, why, sizeof why);
     if (failed != 0) {
         fprintf(stderr, "turnaround: %s\n", why);
         return EXIT_INPUT;
@@ -501,7 +505,8 @@ static int cmd_sweep(int argc, char **argv)
         return fail(&d);
     if (!o.no_plot && o.shards == 1) {
         char why[4096];
-        if (plot_results(o.out, "png", NULL, -1.0, why, sizeof why) != 0)
+        const struct plot_options po = { "png", NULL, -1.0, NULL };
+        if (plot_results(o.out, &po, why, sizeof why) != 0)
             fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
     }
     if (!o.quiet)

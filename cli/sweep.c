@@ -333,10 +333,11 @@ void sweep_free(struct sweep *sw)
 /* ---- one run -------------------------------------------------------------- */
 
 enum { R_FAILED, R_INTERVENED, R_MONTHS_TO_GOOD, R_RELAPSED, R_MONTHS_UNDER, R_COMMISSIONER, R_INTERIM, R_PEER_DAYS,
-       R_FINAL_QUALITY, OUTCOMES };
+       R_FINAL_QUALITY, R_FINAL_CODE, R_FINAL_MARCH, OUTCOMES };
 static const char *const outcome_names[OUTCOMES] = {
     "orgs_failed", "intervened", "months_to_good", "relapsed", "months_under_intervention",
-    "commissioner_months", "interim_months", "peer_review_days", "final_quality",
+    "commissioner_months", "interim_months", "peer_review_days", "final_quality", "final_code_knowledge",
+    "final_march_knowledge",
 };
 
 struct outcome {
@@ -391,10 +392,13 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
     }
     for (int m = 0; m < prm.run_months; m++)
         world_step(w);
-    double good = 0, relapsed = 0, exits = 0, under = 0, quality = 0;
+    double good = 0, relapsed = 0, exits = 0, under = 0, quality = 0, code = 0, march = 0;
     double n_good = 0;
     for (size_t i = 0; i < world_orgs(w); i++) {
-        quality += world_obs(w, i)->quality / (double)world_orgs(w);
+        const struct org_obs *ob = world_obs(w, i);
+        quality += ob->quality / (double)world_orgs(w);
+        code += ob->code_knowledge / (double)world_orgs(w);
+        march += ob->march_knowledge / (double)world_orgs(w);
         if (world_history(w, i)->month_failed >= 0)
             out->v[R_FAILED]++;
         struct org_intervention iv;
@@ -419,6 +423,8 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
     out->v[R_RELAPSED] = exits > 0 ? relapsed / exits : NAN;
     out->v[R_MONTHS_UNDER] = exits > 0 ? under / exits : NAN;
     out->v[R_FINAL_QUALITY] = quality;
+    out->v[R_FINAL_CODE] = code;
+    out->v[R_FINAL_MARCH] = march;
     world_free(w);
 }
 

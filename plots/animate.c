@@ -32,7 +32,8 @@ int plot_animate(const char *dir, const char *gif, char *err, size_t len)
     /* The trajectories chart writes trajectories.dat and the styles; the
      * animation replays its script a frame at a time. */
     char why[1024];
-    if (plot_results(dir, "png", "trajectories", -1.0, why, sizeof why) != 0) {
+    const struct plot_options o = { "png", "trajectories", -1.0, NULL };
+    if (plot_results(dir, &o, why, sizeof why) != 0) {
         snprintf(err, len, "animation: %s", why);
         return -1;
     }

@@ -126,8 +126,9 @@ void plot_heading(FILE *gp, const struct results_view *v, const char *what)
     fputs(") noenhanced\nset key below horizontal maxrows 3 noenhanced\nset xtics nomirror\nset ytics nomirror\n", gp);
 }
 
-int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len)
+int plot_results(const char *dir, const struct plot_options *o, char *err, size_t len)
 {
+    const char *format = o->format, *only = o->only;
     char path[1200];
     snprintf(path, sizeof path, "%s/means.csv", dir);
     FILE *means = fopen(path, "r");
@@ -139,14 +140,14 @@ int plot_results(const char *dir, const char *format, const char *only, double n
         fclose(runs);
         snprintf(path, sizeof path, "%s/plots", dir);
         mkdir(path, 0777);
-        return plot_sweep(dir, format, only, err, len);
+        return plot_sweep(dir, o, err, len);
     }
     static struct results_view v;
     if (load(&v, dir, err, len)) {
         unload(&v);
         return -1;
     }
-    v.network_month = network_month;
+    v.network_month = o->network_month;
     int failed = 0;
     size_t used = 0;
     err[0] = '\0';

@@ -22,20 +22,32 @@ struct results_view {
     double network_month;  /* the month the network chart shows; -1: the last */
 };
 
+/* How to draw: the format (png, svg or pdf), one chart only (NULL: all that
+ * apply), the month the network chart shows (-1: the last) and, for a sweep,
+ * the outcome its interaction and heatmap charts show (NULL: final_quality). */
+struct plot_options {
+    const char *format;
+    const char *only;
+    double network_month;
+    const char *outcome;
+};
+
 /* The charts, by name: trajectories, culture, survival, outcomes, network. */
 extern const char *const plot_names[];
 extern const size_t plot_count;
 
-/* Draw every chart (or only the one named only, when not NULL) of the
- * results in dir into dir/plots, in format (png, svg or pdf), the network
- * at network_month (-1: the last). Returns the
- * number of charts that failed, or -1 when the results cannot be read; err
- * holds the messages. */
-int plot_results(const char *dir, const char *format, const char *only, double network_month, char *err, size_t len);
+/* Draw the charts of the results in dir into dir/plots as o says. Returns
+ * the number of charts that failed, or -1 when the results cannot be read;
+ * err holds the messages. */
+int plot_results(const char *dir, const struct plot_options *o, char *err, size_t len);
 
-/* The charts of a sweep's folder (effects, heatmap, sensitivity), like
- * plot_results. plot_results passes a sweep's folder on to it. */
-int plot_sweep(const char *dir, const char *format, const char *only, char *err, size_t len);
+/* The charts of a sweep's folder (effects, heatmap, interaction, sensitivity),
+ * like plot_results. plot_results passes a sweep's folder on to it. */
+int plot_sweep(const char *dir, const struct plot_options *o, char *err, size_t len);
+
+/* The sweep charts, by name. */
+extern const char *const sweep_chart_names[];
+extern const size_t sweep_chart_count;
 
 /* The organisation the month-by-month charts follow: the focal one when the
  * results have its series, else "sector". */

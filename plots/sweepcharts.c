@@ -1,7 +1,9 @@
 /* sweepcharts: the charts of a sweep: each outcome against each varied
- * parameter with 95% intervals, a line per strategy (effects); the sector's
- * final quality over the first two varied parameters (heatmap); the
- * sensitivity indices as bars (sensitivity, for Sobol and Morris designs). */
+ * parameter with 95% intervals, a line per strategy (effects); one outcome
+ * (plot --outcome, final quality unless told) over the first two varied
+ * parameters (heatmap) and against the first, a line per value of the second
+ * (interaction, when exactly two vary); the sensitivity indices as bars
+ * (sensitivity, for Sobol and Morris designs). */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 #include "plot.h"
 
 #define PARAMS_SHOWN 4
-#define BINS_MAX 8
+#define BINS_MAX 12
 
 struct sweep_view {
     char dir[1024], plots[1100];
@@ -20,6 +22,8 @@ struct sweep_view {
     size_t n_params;
     char strategies[16][256];
     size_t n_strategies;
+    const char *outcome;   /* of the heatmap and interaction charts */
+    int outcome_col;
 };
 
 /* The bin of value v of a parameter: its distinct values when few, else
@@ -72,9 +76,15 @@ static size_t bin_of(const struct bins *b, double x)
     return k < b->n ? k : b->n - 1;
 }
 
-static int load(struct sweep_view *v, const char *dir, char *err, size_t len)
+static const char *header(const struct sweep_view *v, int col)
+{
+    return v->runs.cell[col];
+}
+
+static int load(struct sweep_view *v, const char *dir, const char *outcome, char *err, size_t len)
 {
     memset(v, 0, sizeof *v);
+    v->outcome = outcome ? outcome : "final_quality";
     snprintf(v->dir, sizeof v->dir, "%s", dir);
     snprintf(v->plots, sizeof v->plots, "%s/plots", dir);
     char path[1200];
@@ -85,6 +95,15 @@ static int load(struct sweep_view *v, const char *dir, char *err, size_t len)
         s = table_col(&v->runs, "strategy");
     for (int c = seed + 1; seed >= 0 && c < first && v->n_params < PARAMS_SHOWN; c++)
         v->param_col[v->n_params++] = c;
+    v->outcome_col = table_col(&v->runs, v->outcome);
+    int error = table_col(&v->runs, "error");
+    if (v->outcome_col < first || first < 0 || v->outcome_col >= error) {
+        int used = snprintf(err, len, "plot: --outcome: '%s' is not an outcome of this sweep; expected one of",
+                            v->outcome);
+        for (int c = first; first >= 0 && c < error && used >= 0 && (size_t)used < len; c++)
+            used += snprintf(err + used, len - (size_t)used, "%s %s", c == first ? "" : ",", header(v, c));
+        return -1;
+    }
     for (size_t r = 0; r + 1 < v->runs.rows; r++) {
         const char *name = table_text(&v->runs, r, s);
         size_t k = 0;
@@ -96,9 +115,15 @@ static int load(struct sweep_view *v, const char *dir, char *err, size_t len)
     return 0;
 }
 
-static const char *header(const struct sweep_view *v, int col)
+/* Mean and 95% t-interval half-width of n values with sum and sum of squares. */
+static void mean_interval(double sum, double sq, double n, double *mean, double *half)
 {
-    return v->runs.cell[col];
+    *mean = sum / n;
+    *half = 0.0;
+    if (n > 1) {
+        double var = (sq - n * *mean * *mean) / (n - 1.0);
+        *half = gsl_cdf_tdist_Pinv(0.975, n - 1.0) * sqrt(var > 0 ? var / n : 0.0);
+    }
 }
 
 static int effects(const struct sweep_view *v, const char *format, char *err, size_t len)
@@ -137,11 +162,8 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
                 for (size_t i = 0; i < b.n; i++) {
                     if (n[i] < 1)
                         continue;
-                    double mean = sum[i] / n[i], half = 0.0;
-                    if (n[i] > 1) {
-                        double var = (sq[i] - n[i] * mean * mean) / (n[i] - 1.0);
-                        half = gsl_cdf_tdist_Pinv(0.975, n[i] - 1.0) * sqrt(var > 0 ? var / n[i] : 0.0);
-                    }
+                    double mean, half;
+                    mean_interval(sum[i], sq[i], n[i], &mean, &half);
                     fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, mean - half, mean + half);
                     points[o][p]++;
                 }
@@ -180,6 +202,31 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
     return chart_end(&c, err, len);
 }
 
+/* The chosen outcome of the first strategy's runs, summed over the bins of
+ * the first two varied parameters. */
+struct cell_grid {
+    struct bins bx, by;
+    double sum[BINS_MAX][BINS_MAX], sq[BINS_MAX][BINS_MAX], n[BINS_MAX][BINS_MAX];
+};
+
+static void grid_of(const struct sweep_view *v, struct cell_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    make_bins(v, v->param_col[0], &g->bx);
+    make_bins(v, v->param_col[1], &g->by);
+    int s = table_col(&v->runs, "strategy");
+    for (size_t r = 0; r + 1 < v->runs.rows; r++) {
+        double y = table_num(&v->runs, r, v->outcome_col);
+        if (isnan(y) || strcmp(table_text(&v->runs, r, s), v->strategies[0]) != 0)
+            continue;
+        size_t i = bin_of(&g->bx, table_num(&v->runs, r, v->param_col[0]));
+        size_t j = bin_of(&g->by, table_num(&v->runs, r, v->param_col[1]));
+        g->sum[i][j] += y;
+        g->sq[i][j] += y * y;
+        g->n[i][j]++;
+    }
+}
+
 static int heatmap(const struct sweep_view *v, const char *format, char *err, size_t len)
 {
     if (v->n_params < 2) {
@@ -189,32 +236,21 @@ static int heatmap(const struct sweep_view *v, const char *format, char *err, si
     struct chart c;
     if (chart_begin(&c, v->plots, "heatmap", format, err, len))
         return -1;
-    struct bins bx, by;
-    make_bins(v, v->param_col[0], &bx);
-    make_bins(v, v->param_col[1], &by);
-    int s = table_col(&v->runs, "strategy"), q = table_col(&v->runs, "final_quality");
-    double sum[BINS_MAX][BINS_MAX] = { { 0 } }, n[BINS_MAX][BINS_MAX] = { { 0 } };
-    for (size_t r = 0; r + 1 < v->runs.rows; r++) {
-        double y = table_num(&v->runs, r, q);
-        if (isnan(y) || strcmp(table_text(&v->runs, r, s), v->strategies[0]) != 0)
-            continue;
-        size_t i = bin_of(&bx, table_num(&v->runs, r, v->param_col[0]));
-        size_t j = bin_of(&by, table_num(&v->runs, r, v->param_col[1]));
-        sum[i][j] += y;
-        n[i][j]++;
-    }
+    static struct cell_grid g;
+    grid_of(v, &g);
+    const struct bins bx = g.bx, by = g.by;
     for (size_t i = 0; i < bx.n; i++)
         for (size_t j = 0; j < by.n; j++)
-            if (n[i][j] > 0)
-                fprintf(c.data, "%zu %zu %g\n", i, j, sum[i][j] / n[i][j]);
+            if (g.n[i][j] > 0)
+                fprintf(c.data, "%zu %zu %g\n", i, j, g.sum[i][j] / g.n[i][j]);
     FILE *gp = c.gp;
     char what[600];
-    snprintf(what, sizeof what, "Sweep: mean final quality of the sector (%s)", v->strategies[0]);
+    snprintf(what, sizeof what, "Sweep: mean %s (%s)", v->outcome, v->strategies[0]);
     fputs("set title ", gp);
     gp_string(gp, what);
-    fputs(" noenhanced\nset palette defined (0 '#D55E00', 0.5 '#F0E442', 1 '#009E73')\nunset key\n"
-          "set cblabel 'final quality'\nset xlabel ",
-          gp);
+    fputs(" noenhanced\nset palette defined (0 '#D55E00', 0.5 '#F0E442', 1 '#009E73')\nunset key\nset cblabel ", gp);
+    gp_string(gp, v->outcome);
+    fputs(" noenhanced\nset xlabel ", gp);
     gp_string(gp, header(v, v->param_col[0]));
     fputs("\nset ylabel ", gp);
     gp_string(gp, header(v, v->param_col[1]));
@@ -224,6 +260,65 @@ static int heatmap(const struct sweep_view *v, const char *format, char *err, si
     for (size_t j = 0; j < by.n; j++)
         fprintf(gp, "'%.3g' %zu%s", by.value[j], j, j + 1 < by.n ? ", " : ")\n");
     fputs("plot 'heatmap.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette\n", gp);
+    return chart_end(&c, err, len);
+}
+
+/* The outcome against the first varied parameter, a line per value of the
+ * second (an interaction plot, like March's figure 1), for the first strategy. */
+static int interaction_applies(const struct sweep_view *v)
+{
+    struct bins by;
+    if (v->n_params != 2)
+        return 0;
+    make_bins(v, v->param_col[1], &by);
+    return by.discrete;
+}
+
+static int interaction(const struct sweep_view *v, const char *format, char *err, size_t len)
+{
+    if (!interaction_applies(v)) {
+        snprintf(err, len, "chart interaction: it needs a sweep that varies exactly two parameters, the second on at "
+                 "most %d values", BINS_MAX);
+        return -1;
+    }
+    struct chart c;
+    if (chart_begin(&c, v->plots, "interaction", format, err, len))
+        return -1;
+    static struct cell_grid g;
+    grid_of(v, &g);
+    const struct bins bx = g.bx, by = g.by;
+    for (size_t j = 0; j < by.n; j++) {
+        for (size_t i = 0; i < bx.n; i++)
+            if (g.n[i][j] > 0) {
+                double mean, half;
+                mean_interval(g.sum[i][j], g.sq[i][j], g.n[i][j], &mean, &half);
+                fprintf(c.data, "%g %g %g %g\n", bx.value[i], mean, mean - half, mean + half);
+            }
+        fputs("\n\n", c.data);
+    }
+    FILE *gp = c.gp;
+    char what[600], how[400];
+    snprintf(what, sizeof what, "%s against %s", v->outcome, header(v, v->param_col[0]));
+    snprintf(how, sizeof how, "a line per %s (%s; means, 95%% intervals)", header(v, v->param_col[1]),
+             v->strategies[0]);
+    fputs("set title sprintf(\"%s\\n%s\", ", gp);
+    gp_string(gp, what);
+    fputs(", ", gp);
+    gp_string(gp, how);
+    fputs(") noenhanced\nset key bottom left noenhanced\nset xtics nomirror\nset ytics nomirror\nset xlabel ", gp);
+    gp_string(gp, header(v, v->param_col[0]));
+    fputs(" noenhanced\nset ylabel ", gp);
+    gp_string(gp, v->outcome);
+    double pad = 0.05 * (bx.hi > bx.lo ? bx.hi - bx.lo : 1.0);
+    fprintf(gp, " noenhanced\nset xrange [%g:%g]\nplot ", bx.lo - pad, bx.hi + pad);
+    for (size_t j = 0; j < by.n; j++) {
+        char key[300];
+        snprintf(key, sizeof key, "%s = %g", header(v, v->param_col[1]), by.value[j]);
+        fprintf(gp, "'interaction.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 dt %zu pt %zu lc rgb '%s' title ",
+                j, j + 1, 5 + 2 * j, gp_colour(j + 1));
+        gp_string(gp, key);
+        fputs(j + 1 < by.n ? ", " : "\n", gp);
+    }
     return chart_end(&c, err, len);
 }
 
@@ -287,10 +382,14 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
     return chart_end(&c, err, len);
 }
 
-int plot_sweep(const char *dir, const char *format, const char *only, char *err, size_t len)
+const char *const sweep_chart_names[] = { "effects", "heatmap", "interaction", "sensitivity" };
+const size_t sweep_chart_count = sizeof sweep_chart_names / sizeof sweep_chart_names[0];
+
+int plot_sweep(const char *dir, const struct plot_options *o, char *err, size_t len)
 {
     static struct sweep_view v;
-    if (load(&v, dir, err, len)) {
+    const char *format = o->format, *only = o->only;
+    if (load(&v, dir, o->outcome, err, len)) {
         table_free(&v.runs);
         return -1;
     }
@@ -299,15 +398,16 @@ int plot_sweep(const char *dir, const char *format, const char *only, char *err,
     FILE *has_sensitivity = fopen(path, "r");
     if (has_sensitivity)
         fclose(has_sensitivity);
-    static const char *const names[] = { "effects", "heatmap", "sensitivity" };
-    int (*const draw[])(const struct sweep_view *, const char *, char *, size_t) = { effects, heatmap, sensitivity };
+    int (*const draw[])(const struct sweep_view *, const char *, char *, size_t) = { effects, heatmap, interaction,
+                                                                                       sensitivity };
     int failed = 0;
     size_t used = 0;
     err[0] = '\0';
-    for (size_t i = 0; i < 3; i++) {
-        if (only && strcmp(only, names[i]) != 0)
+    for (size_t i = 0; i < sweep_chart_count; i++) {
+        if (only && strcmp(only, sweep_chart_names[i]) != 0)
             continue;
-        if (!only && ((i == 1 && v.n_params < 2) || (i == 2 && !has_sensitivity)))
+        if (!only && ((draw[i] == heatmap && v.n_params < 2) || (draw[i] == interaction && !interaction_applies(&v))
+                      || (draw[i] == sensitivity && !has_sensitivity)))
             continue;   /* charts that do not apply to this design */
         char why[800];
         if (draw[i](&v, format, why, sizeof why)) {

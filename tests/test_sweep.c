@@ -362,6 +362,52 @@ static void sweep_charts(void **state)
     }
 }
 
+/* A grid over two parameters draws the interaction chart: the chosen outcome
+ * against the first, one line (a data block) per value of the second, as in
+ * March's figure 1; --outcome names any outcome column, and refuses others. */
+static void interaction_chart(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "i.cfg",
+                "sweep = { scenario = \"@SRC@/scenarios/march-1991.cfg\"; reps = 3;\n"
+                "  vary = ( { param = \"culture.socialisation\"; values = [0.1, 0.5, 0.9]; },\n"
+                "           { param = \"culture.code_learning\"; values = [0.1, 0.9]; } ); };\n");
+    struct cmd_result r;
+    support_run(&r, "'%s' sweep '%s/i.cfg' --set run.months=30 --quiet --out '%s/i'", support_bin(), tmp, tmp);
+    if (r.status != 0 || r.err[0])
+        fail_msg("status %d: %s", r.status, r.err);
+    support_result_free(&r);
+    support_run(&r, "'%s' plot '%s/i' --only interaction --outcome final_march_knowledge --format svg", support_bin(),
+                tmp);
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/i/plots/interaction.dat", tmp);
+    char *dat = support_read_file(path, NULL);
+    assert_non_null(dat);
+    int blocks = 0, points = 0;
+    for (const char *c = dat; (c = strstr(c, "\n\n\n")) != NULL; c += 3)
+        blocks++;
+    for (const char *c = dat; *c; c++)
+        points += *c == '\n' && c[1] != '\n' && c[1] != '\0';
+    assert_int_equal(blocks, 2);        /* one line per code_learning value */
+    assert_int_equal(points + 1, 6);    /* three socialisation values on each */
+    free(dat);
+    snprintf(path, sizeof path, "%s/i/plots/interaction.gp", tmp);
+    char *gp = support_read_file(path, NULL);
+    assert_non_null(strstr(gp, "final_march_knowledge against culture.socialisation"));
+    assert_non_null(strstr(gp, "'culture.code_learning = 0.9'"));
+    free(gp);
+    support_run(&r, "cd '%s/i/plots' && gnuplot interaction.gp", tmp);
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    support_run(&r, "'%s' plot '%s/i' --outcome final_knowledge", support_bin(), tmp);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "'final_knowledge' is not an outcome of this sweep"));
+    assert_non_null(strstr(r.err, "final_march_knowledge"));
+    support_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, support_tmpdir_setup, support_tmpdir_teardown)
 
 int main(void)
@@ -370,7 +416,7 @@ int main(void)
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
-        T(mpi_matches_one_process), T(sweep_charts),
+        T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
