@@ -143,6 +143,28 @@ static void odd_and_table_agree(void **state)
         if (!strstr(odd, quoted))
             fail_msg("docs/ODD.md does not describe %s", params_table[i].path);
     }
+    /* Section 10's table has each parameter's default as the program lists it. */
+    const char *section = strstr(odd, "\n## 10 Parameters");
+    assert_non_null(section);
+    for (size_t i = 0; i < params_count; i++) {
+        const struct param_def *d = &params_table[i];
+        char row[300], def[300];
+        snprintf(row, sizeof row, "\n| `%s` | ", d->path);
+        const char *at = strstr(section, row);
+        if (!at)
+            fail_msg("docs/ODD.md section 10 has no row for %s", d->path);
+        if (d->type == PARAM_STRING)
+            snprintf(def, sizeof def, " | \"%s\" | ", d->sdef);
+        else if (d->type == PARAM_CHOICE)
+            snprintf(def, sizeof def, " | \"%s\" | ", params_choice_name(d, (int)d->def));
+        else if (d->type == PARAM_INT64)
+            snprintf(def, sizeof def, " | %lld | ", (long long)d->def);
+        else
+            snprintf(def, sizeof def, " | %.10g | ", d->def);
+        const char *end = strchr(at + 1, '\n'), *found = strstr(at + strlen(row), def);
+        if (!found || found > end)
+            fail_msg("docs/ODD.md section 10: the row of %s does not give its default%s", d->path, def);
+    }
     static const char *const groups[] = { "run.", "sector.", "culture.", "org.", "init.", "staff.",
                                           "leader.", "voice.", "peers.", "regulator.", "focal." };
     for (const char *c = strchr(odd, '`'); c; c = strchr(c + 1, '`')) {
