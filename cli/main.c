@@ -124,7 +124,7 @@ static void print_params(int tsv)
     print_param_row(tsv, "PATH", "TYPE", "DEFAULT", "RANGE", "UNIT", "MEANING");
     for (size_t i = 0; i < params_count; i++) {
         const struct param_def *d = &params_table[i];
-        char def[64], range[64];
+        char def[64], range[PARAMS_CHOICES_MAX];
         if (d->type == PARAM_STRING) {
             snprintf(def, sizeof def, "\"%s\"", d->sdef);
             snprintf(range, sizeof range, "text");

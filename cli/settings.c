@@ -45,7 +45,7 @@ static const char *expected(const struct param_def *def, char *buf, size_t len)
         snprintf(buf, len, "text in double quotes, at most %d characters", PARAMS_STRING_MAX - 1);
         break;
     case PARAM_CHOICE: {
-        char names[96];
+        char names[PARAMS_CHOICES_MAX];
         snprintf(buf, len, "one of %s, in double quotes", params_choice_list(def, ", ", " or ", names, sizeof names));
         break;
     }
@@ -452,7 +452,7 @@ void settings_write(FILE *f, const struct params *p)
             break;
         }
         }
-        char names[96];
+        char names[PARAMS_CHOICES_MAX];
         fprintf(f, ";  # %s: %s\n",
                 def->type == PARAM_CHOICE ? params_choice_list(def, ", ", " or ", names, sizeof names) : def->unit,
                 def->doc);

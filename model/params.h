@@ -193,7 +193,10 @@ int params_choice_index(const struct param_def *d, const char *name);
 const char *params_nearest_choice(const struct param_def *d, const char *name);
 
 /* The choices of d joined by sep ("correct, score or action" with ", " and
- * " or "), written into buf. */
+ * " or "), written into buf. A list of every choice parameter fits in
+ * PARAMS_CHOICES_MAX bytes with separators of up to four characters (a test
+ * holds the table to it), so buffers of that size never cut one. */
+#define PARAMS_CHOICES_MAX 96
 const char *params_choice_list(const struct param_def *d, const char *sep, const char *last, char *buf, size_t len);
 
 /* Whether v lies in d's range (and is whole for integer types). */

@@ -24,6 +24,13 @@ static void table_is_well_formed(void **state)
         assert_true(strlen(d->doc) > 10);
         for (size_t j = i + 1; j < params_count; j++)
             assert_true(strcmp(d->path, params_table[j].path) != 0);
+        if (d->type == PARAM_CHOICE) {
+            char list[PARAMS_CHOICES_MAX + 1];
+            assert_true(strlen(params_choice_list(d, "////", "////", list, sizeof list)) < PARAMS_CHOICES_MAX);
+            for (int c = 0; c <= (int)d->max; c++)
+                assert_int_equal(params_choice_index(d, params_choice_name(d, c)), c);
+            assert_null(params_choice_name(d, (int)d->max + 1));
+        }
         if (d->type != PARAM_STRING) {
             assert_true(d->min <= d->max);
             if (!params_in_range(d, d->def))
