@@ -44,7 +44,7 @@ BIN := bin
 endif
 
 MODEL_SRC := $(wildcard model/*.c)
-CLI_SRC := $(filter-out cli/main.c cli/bench.c, $(wildcard cli/*.c)) $(wildcard plots/*.c)
+CLI_SRC := $(filter-out cli/main.c cli/bench.c, $(wildcard cli/*.c)) $(wildcard lab/*.c) $(wildcard plots/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
@@ -62,7 +62,7 @@ deps:
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Imodel -Icli -Iplots -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Imodel -Ilab -Icli -Iplots -c $< -o $@
 
 $(BUILD)/libturnaround.a: $(MODEL_OBJ)
 	@$(if $(Q),echo "  AR      $@")

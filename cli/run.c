@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "outcome.h"
 #include "rng.h"
 #include "schedule.h"
 #include "settings.h"
@@ -153,26 +154,21 @@ static int add_result(struct run *r, const struct result *res)
     return 0;
 }
 
-/* The outcomes of org's intervention; NaN where they do not apply. */
-/* last: the run's last month; window: months after exit in which a relapse counts. */
+/* The outcomes of org's intervention (lab/outcome.c), in summary.csv's order;
+ * NaN where they do not apply. */
 static void outcomes(const struct org_intervention *iv, int control, int last, int window, double *v)
 {
+    struct org_outcome oc;
+    outcome_of(iv, control, last, window, &oc);
     for (int k = 0; k < OUTCOMES; k++)
         v[k] = NAN;
-    v[O_MONTHS_TO_GOOD] = iv->first_good_month >= 0 ? (double)(iv->first_good_month - iv->start_month) : NAN;
-    v[O_COMMISSIONER] = iv->commissioner_months;
-    v[O_INTERIM] = iv->interim_months;
-    v[O_PEER_DAYS] = iv->peer_review_days;
-    if (!control && iv->exit_month >= 0) {
-        v[O_MONTHS_UNDER] = iv->exit_month - iv->start_month;
-        /* Only a window watched to its end counts, either way: otherwise late
-         * exits would count their relapses but not their clean records. */
-        if (iv->exit_month + window <= last) {
-            v[O_RELAPSED] = iv->relapse_month >= 0;
-            if (iv->relapse_month >= 0)
-                v[O_MONTHS_TO_RELAPSE] = iv->relapse_month - iv->exit_month;
-        }
-    }
+    v[O_MONTHS_TO_GOOD] = oc.months_to_good;
+    v[O_RELAPSED] = oc.relapsed;
+    v[O_MONTHS_TO_RELAPSE] = oc.months_to_relapse;
+    v[O_MONTHS_UNDER] = oc.months_under;
+    v[O_COMMISSIONER] = oc.commissioner_months;
+    v[O_INTERIM] = oc.interim_months;
+    v[O_PEER_DAYS] = oc.peer_review_days;
 }
 
 /* The sector of replication 0: every organisation's rating and insularity
@@ -198,18 +194,10 @@ static void write_network(struct run *r, const world *w)
     }
 }
 
-/* The control arm: a schedule with no phases ("none", however spelt). */
-static int is_control(const char *schedule)
-{
-    struct schedule s;
-    char why[200];
-    return schedule_parse(schedule, &s, why, sizeof why) == 0 && s.n == 0;
-}
-
 static int write_replication(struct run *r, int arm, int rep, uint64_t seed, const world *w)
 {
     const struct params *p = r->p;
-    int control = is_control(p->intervention_schedule);
+    int control = schedule_is_control(p->intervention_schedule);
     for (size_t m = 0; m < r->months; m++) {
         write_row(r, rep, m, 0, &r->sector[m], 1);
         for (size_t i = 0; i < r->orgs; i++)
@@ -351,7 +339,7 @@ static void write_comparison(FILE *f, const struct run *r)
 {
     int control = -1;
     for (int a = 0; a < r->n_arms; a++)
-        if (is_control(r->arms[a].p.intervention_schedule))
+        if (schedule_is_control(r->arms[a].p.intervention_schedule))
             control = a;
     size_t n_ctl = 0;
     struct result *ctl = malloc((r->n_results ? r->n_results : 1) * sizeof *ctl);

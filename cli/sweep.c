@@ -3,17 +3,17 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "results.h"
 #include "csv.h"
+#include "executor.h"
+#include "outcome.h"
 #include "rng.h"
 #include "schedule.h"
 #include "sensitivity.h"
@@ -392,8 +392,9 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
     }
     for (int m = 0; m < prm.run_months; m++)
         world_step(w);
-    double good = 0, relapsed = 0, exits = 0, under = 0, quality = 0, code = 0, march = 0;
+    double good = 0, relapsed = 0, watched = 0, exits = 0, under = 0, quality = 0, code = 0, march = 0;
     double n_good = 0;
+    int control = schedule_is_control(prm.intervention_schedule);
     for (size_t i = 0; i < world_orgs(w); i++) {
         const struct org_obs *ob = world_obs(w, i);
         quality += ob->quality / (double)world_orgs(w);
@@ -406,21 +407,26 @@ static void run_one(const struct sweep *sw, size_t r, struct outcome *out)
         if (!iv.started)
             continue;
         out->v[R_INTERVENED]++;
-        if (iv.first_good_month >= 0) {
-            good += iv.first_good_month - iv.start_month;
+        struct org_outcome oc;
+        outcome_of(&iv, control, prm.run_months, prm.intervention_after_months, &oc);
+        if (!isnan(oc.months_to_good)) {
+            good += oc.months_to_good;
             n_good++;
         }
-        if (iv.exit_month >= 0) {
+        if (!isnan(oc.months_under)) {
             exits++;
-            under += iv.exit_month - iv.start_month;
-            relapsed += iv.relapse_month >= 0;
+            under += oc.months_under;
         }
-        out->v[R_COMMISSIONER] += iv.commissioner_months;
-        out->v[R_INTERIM] += iv.interim_months;
-        out->v[R_PEER_DAYS] += iv.peer_review_days;
+        if (!isnan(oc.relapsed)) {
+            watched++;
+            relapsed += oc.relapsed;
+        }
+        out->v[R_COMMISSIONER] += oc.commissioner_months;
+        out->v[R_INTERIM] += oc.interim_months;
+        out->v[R_PEER_DAYS] += oc.peer_review_days;
     }
     out->v[R_MONTHS_TO_GOOD] = n_good > 0 ? good / n_good : NAN;
-    out->v[R_RELAPSED] = exits > 0 ? relapsed / exits : NAN;
+    out->v[R_RELAPSED] = watched > 0 ? relapsed / watched : NAN;
     out->v[R_MONTHS_UNDER] = exits > 0 ? under / exits : NAN;
     out->v[R_FINAL_QUALITY] = quality;
     out->v[R_FINAL_CODE] = code;
@@ -440,11 +446,6 @@ static size_t local_total(const struct sweep *sw, const struct sweep_options *o)
 static size_t global_run(const struct sweep_options *o, size_t i)
 {
     return (size_t)o->shard - 1 + i * (size_t)o->shards;
-}
-
-static size_t local_run(const struct sweep_options *o, size_t r)
-{
-    return (r - ((size_t)o->shard - 1)) / (size_t)o->shards;
 }
 
 static void write_header(const struct sweep *sw, FILE *f)
@@ -620,258 +621,85 @@ static void report(struct progress *pr, size_t done, size_t total, int final)
 
 /* ---- running -------------------------------------------------------------- */
 
-/* Outcomes that arrive out of order wait in a ring of cap slots until every
- * earlier run is written. Runs are handed out only while written + cap allows,
- * so the ring never overflows and memory stays flat. */
-struct reorder {
-    struct outcome *ready;
-    int *have;
-    size_t cap, written;
-    int stopped;           /* a run failed under --stop-on-error */
+/* The executor's view of a sweep: each task is a run of this shard, its
+ * payload the run's number in the whole sweep. */
+struct sweep_job {
+    const struct sweep *sw;
+    const struct sweep_options *o;
+    FILE *runs;
+    struct progress *pr;
+    size_t total;
 };
 
-static int reorder_init(struct reorder *q, size_t cap, size_t next)
+static void job_payload(void *sink, size_t task, void *payload)
 {
-    q->ready = calloc(cap, sizeof *q->ready);
-    q->have = calloc(cap, sizeof *q->have);
-    q->cap = cap;
-    q->written = next;
-    q->stopped = 0;
-    return q->ready && q->have ? 0 : -1;
+    const struct sweep_job *j = sink;
+    size_t run = global_run(j->o, task);
+    memcpy(payload, &run, sizeof run);
 }
 
-static void reorder_free(struct reorder *q)
+static void job_run(const void *ctx, size_t task, const void *payload, void *result)
 {
-    free(q->ready);
-    free(q->have);
+    (void)task;
+    size_t run;
+    memcpy(&run, payload, sizeof run);
+    run_one(ctx, run, result);
 }
 
-/* Take an outcome and write every run now in order. */
-static void reorder_put(struct reorder *q, const struct sweep *sw, const struct sweep_options *o, FILE *runs,
-                        const struct outcome *out)
+static int job_take(void *sink, size_t task, const void *result, struct diag *d)
 {
-    size_t slot = local_run(o, out->run) % q->cap;
-    q->ready[slot] = *out;
-    q->have[slot] = 1;
-    while (q->have[q->written % q->cap]) {
-        const struct outcome *oc = &q->ready[q->written % q->cap];
-        q->have[q->written % q->cap] = 0;
-        write_line(sw, runs, oc);
-        if (oc->failed && o->stop_on_error)
-            q->stopped = 1;
-        q->written++;
-    }
-}
-
-/* Workers read run numbers from a pipe and write outcomes back; the parent
- * hands out runs as workers free up (runs differ in length) and writes the
- * outcomes in run order. */
-struct worker {
-    pid_t pid;
-    int task, result;   /* the parent's ends */
-    int busy;
-};
-
-/* How a parallel sweep ended, as the caller reports it. */
-static int finished(size_t written, size_t total, int stopped, struct diag *d)
-{
-    if (stopped)
-        return diag_fail(d, EXIT_INPUT, "a run failed and --stop-on-error was given; see the error column of runs.csv");
-    if (written < total)
-        return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", written, total);
+    (void)task;
+    const struct sweep_job *j = sink;
+    const struct outcome *out = result;
+    write_line(j->sw, j->runs, out);
+    if (out->failed && j->o->stop_on_error)
+        return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error; see the error column of runs.csv)",
+                         out->run, out->error);
     return 0;
 }
 
-static void worker_loop(const struct sweep *sw, int task, int result)
+static void job_progress(void *sink, size_t taken)
 {
-    signal(SIGINT, SIG_IGN);   /* the parent decides when to stop; a run in hand is finished */
-    signal(SIGTERM, SIG_IGN);
-    size_t r;
-    struct outcome o;
-    while (read(task, &r, sizeof r) == (ssize_t)sizeof r) {
-        run_one(sw, r, &o);
-        if (write(result, &o, sizeof o) != (ssize_t)sizeof o)
-            break;
-    }
-    _exit(0);
+    const struct sweep_job *j = sink;
+    report(j->pr, j->pr->first + taken, j->total, 0);
 }
 
-static int run_parallel(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
-                        const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
+static struct executor_batch sweep_batch(struct sweep_job *j, size_t next)
 {
-    size_t total = local_total(sw, o), jobs = (size_t)o->jobs, dispatched = next;
-    struct worker *w = calloc(jobs, sizeof *w);
-    struct reorder q = { 0 };
-    if (!w || reorder_init(&q, 16 * jobs, next)) {
-        free(w);
-        reorder_free(&q);
-        return diag_fail(d, EXIT_INPUT, "out of memory");
-    }
-    fflush(NULL);
-    for (size_t k = 0; k < jobs; k++) {
-        int t[2], r[2];
-        if (pipe(t) || pipe(r))
-            return diag_fail(d, EXIT_INPUT, "cannot start workers: %s", strerror(errno));
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(t[1]);
-            close(r[0]);
-            for (size_t j = 0; j < k; j++) {
-                close(w[j].task);
-                close(w[j].result);
-            }
-            worker_loop(sw, t[0], r[1]);
-        }
-        close(t[0]);
-        close(r[1]);
-        w[k] = (struct worker){ pid, t[1], r[0], 0 };
-    }
-    int failed = 0;
-    for (;;) {
-        for (size_t k = 0; k < jobs && !*stop && !failed && !q.stopped; k++)
-            if (!w[k].busy && dispatched < total && dispatched < q.written + q.cap) {
-                size_t run = global_run(o, dispatched);
-                if (write(w[k].task, &run, sizeof run) == (ssize_t)sizeof run) {
-                    w[k].busy = 1;
-                    dispatched++;
-                }
-            }
-        size_t busy = 0;
-        for (size_t k = 0; k < jobs; k++)
-            busy += (size_t)w[k].busy;
-        if (busy == 0)
-            break;
-        struct pollfd fds[64];
-        size_t map[64], n = 0;
-        for (size_t k = 0; k < jobs && n < 64; k++)
-            if (w[k].busy) {
-                fds[n] = (struct pollfd){ w[k].result, POLLIN, 0 };
-                map[n++] = k;
-            }
-        if (poll(fds, (nfds_t)n, 200) <= 0)
-            continue;
-        for (size_t i = 0; i < n; i++) {
-            if (!(fds[i].revents & (POLLIN | POLLHUP)))
-                continue;
-            struct outcome out;
-            size_t k = map[i];
-            if (read(w[k].result, &out, sizeof out) != (ssize_t)sizeof out) {
-                failed = 1;
-                w[k].busy = 0;
-                continue;
-            }
-            w[k].busy = 0;
-            reorder_put(&q, sw, o, runs, &out);
-            report(pr, q.written, total, 0);
-        }
-    }
-    for (size_t k = 0; k < jobs; k++) {
-        close(w[k].task);
-        close(w[k].result);
-        waitpid(w[k].pid, NULL, 0);
-    }
-    free(w);
-    size_t written = q.written;
-    int stopped = q.stopped;
-    reorder_free(&q);
-    if (failed)
-        return diag_fail(d, EXIT_INPUT, "a worker died; %zu runs are on disk, --resume continues", written);
-    return finished(written, total, stopped, d);
-}
-
-static int run_serial(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
-                      const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
-{
-    size_t total = local_total(sw, o);
-    for (size_t i = next; i < total; i++) {
-        if (*stop)
-            return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", i, total);
-        struct outcome out;
-        run_one(sw, global_run(o, i), &out);
-        write_line(sw, runs, &out);
-        report(pr, i + 1, total, 0);
-        if (out.failed && o->stop_on_error)
-            return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error)", out.run, out.error);
-    }
-    return 0;
+    struct executor_batch b = { 0 };
+    b.first = next;
+    b.total = j->total;
+    b.payload_size = sizeof(size_t);
+    b.result_size = sizeof(struct outcome);
+    b.payload = job_payload;
+    b.run = job_run;
+    b.take = job_take;
+    b.progress = job_progress;
+    b.ctx = j->sw;
+    b.sink = j;
+    b.jobs = j->o ? j->o->jobs : 1;
+    return b;
 }
 
 #ifdef TURNAROUND_MPI
-/* ---- across machines: MPI ---------------------------------------------------
- * Rank 0 manages: it hands run numbers to the other ranks as they ask (runs
- * differ in length), and writes the outcomes in run order, as --jobs does. */
 #include <mpi.h>
 
-enum { TAG_TASK = 1, TAG_OUTCOME = 2 };
-
-static int mpi_size(void)
-{
-    int n = 1;
-    MPI_Comm_size(MPI_COMM_WORLD, &n);
-    return n;
-}
-
-/* Rank 0 tells the workers whether there is a sweep to run. */
+/* Rank 0 tells the other ranks whether there is a sweep to run. */
 static void mpi_go(int go)
 {
-    if (mpi_size() > 1)
+    if (executor_mpi_ranks() > 1)
         MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-}
-
-static int run_mpi(const struct sweep *sw, const struct sweep_options *o, FILE *runs, size_t next,
-                   const volatile sig_atomic_t *stop, struct progress *pr, struct diag *d)
-{
-    const int ranks = mpi_size();
-    const size_t total = local_total(sw, o);
-    size_t dispatched = next, busy = 0;
-    struct reorder q = { 0 };
-    int *idle = calloc((size_t)ranks, sizeof *idle);
-    if (!idle || reorder_init(&q, 16 * (size_t)ranks, next)) {
-        free(idle);
-        reorder_free(&q);
-        return diag_fail(d, EXIT_INPUT, "out of memory");
-    }
-    size_t n_idle = 0;
-    for (int k = 1; k < ranks; k++)
-        idle[n_idle++] = k;
-    for (;;) {
-        while (n_idle > 0 && !*stop && !q.stopped && dispatched < total && dispatched < q.written + q.cap) {
-            long long run = (long long)global_run(o, dispatched++);
-            MPI_Send(&run, 1, MPI_LONG_LONG, idle[--n_idle], TAG_TASK, MPI_COMM_WORLD);
-            busy++;
-        }
-        if (busy == 0)
-            break;
-        struct outcome out;
-        MPI_Status st;
-        MPI_Recv(&out, (int)sizeof out, MPI_BYTE, MPI_ANY_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, &st);
-        busy--;
-        idle[n_idle++] = st.MPI_SOURCE;
-        reorder_put(&q, sw, o, runs, &out);
-        report(pr, q.written, total, 0);
-    }
-    long long done = -1;
-    for (int k = 1; k < ranks; k++)
-        MPI_Send(&done, 1, MPI_LONG_LONG, k, TAG_TASK, MPI_COMM_WORLD);
-    free(idle);
-    size_t written = q.written;
-    int stopped = q.stopped;
-    reorder_free(&q);
-    return finished(written, total, stopped, d);
 }
 
 void sweep_serve(const struct sweep *sw)
 {
     int go = 0;
     MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    for (long long run; go;) {
-        MPI_Recv(&run, 1, MPI_LONG_LONG, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (run < 0)
-            break;
-        struct outcome out;
-        run_one(sw, (size_t)run, &out);
-        MPI_Send(&out, (int)sizeof out, MPI_BYTE, 0, TAG_OUTCOME, MPI_COMM_WORLD);
-    }
+    if (!go)
+        return;
+    struct sweep_job j = { sw, NULL, NULL, NULL, 0 };
+    struct executor_batch b = sweep_batch(&j, 0);
+    executor_mpi_serve(&b);
 }
 #else
 static void mpi_go(int go)
@@ -983,12 +811,13 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
     if (!runs)
         return diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
     struct progress pr = { o->quiet, isatty(STDERR_FILENO), now(), 0.0, next };
+    struct sweep_job job = { sw, o, runs, &pr, local_total(sw, o) };
+    struct executor_batch batch = sweep_batch(&job, next);
+    rc = executor_run(&batch, stop, d);
 #ifdef TURNAROUND_MPI
-    if (mpi_size() > 1)
-        rc = run_mpi(sw, o, runs, next, stop, &pr, d);
-    else
+    if (executor_mpi_ranks() > 1)
+        executor_mpi_finish();
 #endif
-        rc = o->jobs > 1 ? run_parallel(sw, o, runs, next, stop, &pr, d) : run_serial(sw, o, runs, next, stop, &pr, d);
     if (fclose(runs) != 0 && !rc)
         rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", runs_path);
     if (rc)

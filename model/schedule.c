@@ -184,6 +184,13 @@ int schedule_parse(const char *text, struct schedule *s, char *msg, size_t len)
     return 0;
 }
 
+int schedule_is_control(const char *text)
+{
+    struct schedule s;
+    char why[200];
+    return schedule_parse(text, &s, why, sizeof why) == 0 && s.n == 0;
+}
+
 unsigned schedule_active(const struct schedule *s, int m)
 {
     for (int i = 0; i < s->n; i++)

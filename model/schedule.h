@@ -58,6 +58,10 @@ const char *strategy_names(void);
  * expected and what was found. */
 int schedule_parse(const char *text, struct schedule *s, char *msg, size_t len);
 
+/* Whether text is the control arm: a schedule with no phases ("none",
+ * however spelt). */
+int schedule_is_control(const char *text);
+
 /* The strategies active m months after the intervention's start. */
 unsigned schedule_active(const struct schedule *s, int m);
 
