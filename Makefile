@@ -50,7 +50,8 @@ TEST_SRC := $(wildcard tests/test_*.c)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full $(BUILD)/tests/test_march_full
+SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full $(BUILD)/tests/test_march_full \
+              $(BUILD)/tests/test_calibrate_full
 FAST_TESTS := $(filter-out $(SLOW_TESTS), $(TESTS))
 
 .PHONY: all deps demo test check-patterns check-slow bench mpi clean install uninstall

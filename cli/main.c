@@ -18,6 +18,8 @@
 #include "settings.h"
 #include "merge.h"
 #include "sweep.h"
+#include "calibrate.h"
+#include "executor.h"
 
 #ifdef TURNAROUND_MPI
 #include <mpi.h>
@@ -46,7 +48,11 @@ static const char usage_text[] =
     "  sweep SWEEP.cfg [--jobs N] [--out DIR] [--resume] [--force] [--quiet]\n"
     "        [--set PATH=VALUE]... [--stop-on-error] [--shard K/N]\n"
     "                                 many runs over a design of parameter values and\n"
-    "                                 strategies (grid or lhs), resumable, in parallel\n"
+    "                                 strategies (grid, lhs, sobol or morris), resumable, in parallel\n"
+    "  calibrate FILE [--jobs N] [--out DIR] [--resume] [--force] [--quiet] [--no-plot]\n"
+    "        [--set PATH=VALUE]...\n"
+    "                                 fit a scenario's parameters to observed figures by\n"
+    "                                 approximate Bayesian computation (abc-smc or rejection)\n"
     "  merge PART... --out DIR [--force]\n"
     "                                 join the shards of a sweep (--shard K/N) into one\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
@@ -402,9 +408,13 @@ static int cmd_plot(int argc, char **argv)
         for (size_t j = 0; k == plot_count && j < sweep_chart_count; j++)
             if (strcmp(only, sweep_chart_names[j]) == 0)
                 k = 0;
+        for (size_t j = 0; k == plot_count && j < calibration_chart_count; j++)
+            if (strcmp(only, calibration_chart_names[j]) == 0)
+                k = 0;
         if (k == plot_count)
-            return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network (or, for a "
-                               "sweep, effects, heatmap, interaction or sensitivity), found '%s'",
+            return usage_error("plot: --only expects trajectories, culture, survival, outcomes or network (for a "
+                               "sweep, effects, heatmap, interaction or sensitivity; for a calibration, posterior or "
+                               "fit), found '%s'",
                                only);
     }
     char why[4096];
@@ -514,6 +524,96 @@ static int cmd_sweep(int argc, char **argv)
     return 0;
 }
 
+static int cmd_calibrate(int argc, char **argv)
+{
+    struct calibrate_options o = { 0 };
+    o.jobs = 1;
+    const char *file = NULL;
+    const char *sets[256];
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--jobs") || option_is(a, "--out") || option_is(a, "--set")) {
+            const char *v = option_value(argc, argv, &i, a);
+            if (!v)
+                return EXIT_USAGE;
+            if (option_is(a, "--out")) {
+                o.out = v;
+            } else if (option_is(a, "--set")) {
+                if (o.n_sets == sizeof sets / sizeof sets[0])
+                    return usage_error("calibrate: too many --set options%s", "");
+                sets[o.n_sets++] = v;
+            } else {
+                char *end;
+                long jobs = strtol(v, &end, 10);
+                if (*end || jobs < 1 || jobs > 64)
+                    return usage_error("calibrate: --jobs expects a whole number from 1 to 64, found '%s'", v);
+                o.jobs = (int)jobs;
+            }
+        } else if (strcmp(a, "--resume") == 0) {
+            o.resume = 1;
+        } else if (strcmp(a, "--force") == 0) {
+            o.force = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            o.no_plot = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("calibrate: unknown option '%s'", a);
+        } else if (file) {
+            return usage_error("calibrate: more than one calibration file given ('%s')", a);
+        } else {
+            file = a;
+        }
+    }
+    if (!file)
+        return usage_error("calibrate needs a calibration file (README, section Calibration)%s", "");
+    if (o.resume && o.force)
+        return usage_error("calibrate: --resume continues a calibration and --force replaces it: give one%s", "");
+    o.sets = sets;
+    char dest[1024];
+    if (!o.out) {
+        char name[256];
+        scenario_name(file, name, sizeof name);
+        snprintf(dest, sizeof dest, "results/%s-calibration", name);
+        o.out = dest;
+    }
+    struct diag d = { 0 };
+    static struct calibration cal;
+    if (calibrate_load(&cal, file, &o, &d)) {
+        calibrate_free(&cal);
+        return fail(&d);
+    }
+#ifdef TURNAROUND_MPI
+    if (executor_mpi_rank() > 0) {   /* a worker: rank 0 owns the folder and the output */
+        calibrate_serve(&cal);
+        calibrate_free(&cal);
+        return 0;
+    }
+#endif
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = calibrate_run(&cal, &o, &interrupted, &d);
+#ifdef TURNAROUND_MPI
+    if (executor_mpi_ranks() > 1)
+        executor_mpi_finish();
+#endif
+    calibrate_free(&cal);
+    if (rc)
+        return fail(&d);
+    if (!o.no_plot) {
+        char why[4096];
+        const struct plot_options po = { "png", NULL, -1.0, NULL };
+        if (plot_results(o.out, &po, why, sizeof why) != 0)
+            fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
+    }
+    if (!o.quiet)
+        printf("calibrate %s: results in %s/\n", file, o.out);
+    return 0;
+}
+
 static int cmd_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -587,11 +687,14 @@ static int turnaround_main(int argc, char **argv)
         return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cmd_calibrate(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
 
 #ifdef TURNAROUND_MPI
-/* turnaround-mpi: every rank parses the same command line; for a sweep, rank 0
+/* turnaround-mpi: every rank parses the same command line; for a sweep or a
+ * calibration, rank 0
  * manages and writes while the others run what it hands out. Other commands
  * run on rank 0 alone. Only rank 0 speaks. */
 int main(int argc, char **argv)
@@ -603,7 +706,7 @@ int main(int argc, char **argv)
     if (rank > 0) {
         if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
             rc = EXIT_INPUT;
-        if (!rc && argc > 1 && strcmp(argv[1], "sweep") == 0)
+        if (!rc && argc > 1 && (strcmp(argv[1], "sweep") == 0 || strcmp(argv[1], "calibrate") == 0))
             rc = turnaround_main(argc, argv);
     } else {
         rc = turnaround_main(argc, argv);

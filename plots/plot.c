@@ -132,6 +132,14 @@ int plot_results(const char *dir, const struct plot_options *o, char *err, size_
     char path[1200];
     snprintf(path, sizeof path, "%s/means.csv", dir);
     FILE *means = fopen(path, "r");
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    FILE *posterior = means ? NULL : fopen(path, "r");
+    if (posterior) {   /* a calibration's folder */
+        fclose(posterior);
+        snprintf(path, sizeof path, "%s/plots", dir);
+        mkdir(path, 0777);
+        return plot_calibration(dir, o, err, len);
+    }
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     FILE *runs = means ? NULL : fopen(path, "r");
     if (means)

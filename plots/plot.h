@@ -49,6 +49,12 @@ int plot_sweep(const char *dir, const struct plot_options *o, char *err, size_t 
 extern const char *const sweep_chart_names[];
 extern const size_t sweep_chart_count;
 
+/* The charts of a calibration's folder (posterior, fit), like plot_results,
+ * which passes such a folder on to it. */
+int plot_calibration(const char *dir, const struct plot_options *o, char *err, size_t len);
+extern const char *const calibration_chart_names[];
+extern const size_t calibration_chart_count;
+
 /* The organisation the month-by-month charts follow: the focal one when the
  * results have its series, else "sector". */
 const char *plot_org(const struct results_view *v);
