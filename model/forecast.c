@@ -1,10 +1,12 @@
 /* forecast: the commissioners' capability test (the Doncaster test).
  *
- * Before leaving, the commissioners copy the organisation as it is and run it
- * forward without support, several times, in a world of their own making:
- * the standard as they understand it (intervention.knowledge), hires from the
- * real sector as it stands, and random streams of the forecast's own, so the
- * main run never sees a draw of theirs. A forecast succeeds when the
+ * Before leaving, the commissioners copy the organisation as they know it and
+ * run it forward without support, several times, in a world of their own
+ * making: the standard as they understand it (intervention.knowledge), the
+ * staff as far as they have observed them (intervention.forecast_sample), its
+ * code, leader and ties as they are, hires from the real sector as it stands,
+ * and random streams of the forecast's own, so the main run never sees a draw
+ * of theirs. A forecast succeeds when the
  * organisation ends good and no inspection on the way rates it inadequate;
  * they leave when enough forecasts succeed. */
 #include <math.h>
@@ -23,8 +25,44 @@ static void *copy_of(struct world *f, const void *src, size_t n, size_t size)
     return dst;
 }
 
+/* The commissioners know the staff only as far as they have observed them:
+ * intervention.forecast_sample members drawn at random (on the forecast's own
+ * initialisation stream, which nothing else of a forecast uses), and each
+ * post of the forecast holds one of them, drawn again for each post. The
+ * posts keep their teams. 0, or a sample as large as the staff: every member
+ * as they are. Returns 0, or -1 when memory runs out. */
+static int observe_sample(const struct world *w, const struct org *o, struct org *c)
+{
+    uint32_t n = o->n, k = (uint32_t)w->p.intervention_forecast_sample;
+    if (k == 0 || k >= n)
+        return 0;
+    uint32_t *pick = malloc(n * sizeof *pick);
+    if (!pick)
+        return -1;
+    gsl_rng *r = c->rng[RNG_INIT];
+    for (uint32_t i = 0; i < n; i++)
+        pick[i] = i;
+    for (uint32_t i = 0; i < k; i++) {   /* the first k of a random order: the sample */
+        uint32_t j = i + (uint32_t)gsl_rng_uniform_int(r, n - i), t = pick[i];
+        pick[i] = pick[j];
+        pick[j] = t;
+    }
+    c->interims = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t from = pick[gsl_rng_uniform_int(r, k)];
+        c->known[i] = o->known[from];
+        c->value[i] = o->value[from];
+        c->voice[i] = o->voice[from];
+        c->tenure[i] = o->tenure[from];
+        c->contract[i] = o->contract[from];
+        c->interims += c->contract[i] == CONTRACT_INTERIM;
+    }
+    free(pick);
+    return 0;
+}
+
 /* A one-organisation world holding a copy of o, or NULL when memory runs out. */
-static struct world *forecast_world(const struct world *w, const struct org *o, uint64_t seed)
+struct world *forecast_world(const struct world *w, const struct org *o, uint64_t seed)
 {
     struct world *f = calloc(1, sizeof *f);
     if (!f)
@@ -74,6 +112,12 @@ static struct world *forecast_world(const struct world *w, const struct org *o, 
             world_free(f);
             return NULL;
         }
+    if (observe_sample(w, o, c))
+        c = NULL;
+    if (!c) {
+        world_free(f);
+        return NULL;
+    }
     return f;
 }
 

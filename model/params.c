@@ -150,6 +150,8 @@ const struct param_def params_table[] = {
       "how far ahead each capability forecast looks"),
     R("intervention.forecast_share", intervention_forecast_share, 0.55, 0, 1, "share",
       "share of forecasts that must end good, never rated inadequate on the way, for the capability test to pass"),
+    I("intervention.forecast_sample", intervention_forecast_sample, 30, 0, 1000000, "staff",
+      "members the commissioners observe to forecast from: each forecast post is one of them; 0: every member"),
     R("intervention.knowledge", intervention_knowledge, 0.9, 0, 1, "share of dimensions",
       "share of the current standard the commissioners know correctly (the rest they have wrong)"),
     I("intervention.after_months", intervention_after_months, 36, 1, 600, "months",
@@ -196,6 +198,8 @@ const struct param_def params_table[] = {
     I("peer.days", peer_days, 20, 0, 1000, "days", "peer-review days each review costs"),
     R("peer.reveal", peer_reveal, 0.3, 0, 1, "share of dimensions",
       "share of the current standard a review shows the organisation"),
+    R("peer.wrong", peer_wrong, 0.05, 0, 1, "share of dimensions",
+      "share of what a review shows that the reviewers themselves have wrong"),
     R("peer.ties", peer_ties, 0.3, 0, 1, "share",
       "share of the way to full strength each review rebuilds the organisation's ties"),
 
@@ -203,6 +207,8 @@ const struct param_def params_table[] = {
     I("interim.months", interim_months, 12, 1, 600, "months", "length of an interim's contract"),
     R("interim.knowledge", interim_knowledge, 0.95, 0, 1, "share of dimensions",
       "share of the current standard an interim practises"),
+    R("interim.wrong", interim_wrong, 0.02, 0, 1, "share of dimensions",
+      "share of the current standard an interim practises wrong (with interim.knowledge at most 1)"),
     I("interim.leader", interim_leader, 0, 0, 1, "0 or 1",
       "1: an open, outward interim leader is appointed for a contract"),
     R("interim.leader_traits", interim_leader_traits, 0.9, 0, 1, "share",
@@ -468,6 +474,12 @@ int params_check(const struct params *p, char *msg, size_t len, const char **cul
         snprintf(msg, len, "focal.code_correct + focal.code_wrong must be at most 1, found %g + %g",
                  p->focal_code_correct, p->focal_code_wrong);
         *culprit = "focal.code_wrong";
+        return -1;
+    }
+    if (p->interim_knowledge + p->interim_wrong > 1.0) {
+        snprintf(msg, len, "interim.knowledge + interim.wrong must be at most 1, found %g + %g", p->interim_knowledge,
+                 p->interim_wrong);
+        *culprit = "interim.wrong";
         return -1;
     }
     if (!(p->regulator_inadequate <= p->regulator_good && p->regulator_good <= p->regulator_outstanding)) {

@@ -90,6 +90,7 @@ struct params {
     int intervention_forecasts;
     int intervention_forecast_months;
     double intervention_forecast_share;
+    int intervention_forecast_sample;
     double intervention_knowledge;
     int intervention_after_months;
 
@@ -117,11 +118,13 @@ struct params {
     int peer_every;
     int peer_days;
     double peer_reveal;
+    double peer_wrong;
     double peer_ties;
 
     double interim_share;
     int interim_months;
     double interim_knowledge;
+    double interim_wrong;
     int interim_leader;
     double interim_leader_traits;
 

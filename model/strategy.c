@@ -59,25 +59,29 @@ void strategy_restructure(struct world *w, struct org *o)
             o->tenure[i] = 0;
 }
 
-/* A peer review: peers show the organisation part of the current standard,
- * and the review rebuilds its ties. */
+/* A peer review: peers show the organisation part of the current standard as
+ * they see it, and the review rebuilds its ties. */
 void strategy_peer_review(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
     gsl_rng *r = o->rng[RNG_INTERVENTION];
-    uint64_t seen = 0;
+    uint64_t seen = 0, wrong = 0;
     for (int d = 0; d < p->culture_dimensions; d++)
         if (gsl_rng_uniform(r) < p->peer_reveal)
             seen |= 1ULL << d;
+    /* The reviewers show their own view, which is wrong here and there. */
+    for (int d = 0; p->peer_wrong > 0.0 && d < p->culture_dimensions; d++)
+        if ((seen >> d & 1) && gsl_rng_uniform(r) < p->peer_wrong)
+            wrong |= 1ULL << d;
     o->bench.known |= seen;
-    o->bench.value = (o->bench.value & ~seen) | (w->standard.value & seen);
+    o->bench.value = (o->bench.value & ~seen) | ((w->standard.value ^ wrong) & seen);
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
         w->tie_strength[t] += p->peer_ties * (1.0 - w->tie_strength[t]);
     o->iv.peer_days += p->peer_days;
 }
 
 /* Interims: posts are filled, up to interim.share of staff, with temporary
- * staff who practise the current standard and speak up; they leave when
+ * staff who mostly practise the current standard and speak up; they leave when
  * their contracts end (workforce). An open, outward interim leader may come
  * for a contract too. */
 void strategy_interims(struct world *w, struct org *o)
@@ -89,12 +93,18 @@ void strategy_interims(struct world *w, struct org *o)
         uint32_t i = (uint32_t)gsl_rng_uniform_int(r, o->n);
         if (o->contract[i] == CONTRACT_INTERIM)
             continue;
-        uint64_t trained = 0;
-        for (int d = 0; d < p->culture_dimensions; d++)
-            if (gsl_rng_uniform(r) < p->interim_knowledge)
-                trained |= 1ULL << d;
-        o->known[i] = trained;
-        o->value[i] = w->standard.value & trained;
+        /* An interim practises the standard on a share of dimensions, gets a
+         * smaller share wrong, and has no view on the rest. */
+        uint64_t right = 0, wrong = 0;
+        for (int d = 0; d < p->culture_dimensions; d++) {
+            double u = gsl_rng_uniform(r);
+            if (u < p->interim_knowledge)
+                right |= 1ULL << d;
+            else if (u < p->interim_knowledge + p->interim_wrong)
+                wrong |= 1ULL << d;
+        }
+        o->known[i] = right | wrong;
+        o->value[i] = (w->standard.value & right) | (~w->standard.value & wrong);
         o->voice[i] = 1.0f;
         o->tenure[i] = 0;
         o->contract[i] = CONTRACT_INTERIM;

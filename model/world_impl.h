@@ -160,6 +160,8 @@ void strategy_interims(struct world *w, struct org *o);
 void strategy_levers(const struct world *w, struct org *o, unsigned active);
 /* Share of forecasts in which the organisation, left without support, ends good. */
 double forecast_capability(const struct world *w, const struct org *o);
+/* One forecast's world: o as the commissioners know it, alone; NULL when memory runs out. */
+struct world *forecast_world(const struct world *w, const struct org *o, uint64_t seed);
 
 /* Set-up, in org.c and peers.c. */
 int peers_build(struct world *w, gsl_rng *r);

@@ -513,6 +513,12 @@ static void cross_parameter_on_command_line(void **state)
     assert_has(r.err, "found 3");
     assert_no_results(tmp, "out");
     support_result_free(&r);
+    turnaround(&r, "run " SMALL " --set interim.wrong=0.1 --out '%s/out'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "--set interim.wrong=0.1");
+    assert_has(r.err, "interim.knowledge + interim.wrong must be at most 1, found 0.95 + 0.1");
+    assert_no_results(tmp, "out");
+    support_result_free(&r);
 }
 
 static void cross_parameter_in_file(void **state)

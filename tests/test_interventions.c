@@ -269,6 +269,83 @@ static void forecasts_leave_the_main_run_untouched(void **state)
     world_free(on);
 }
 
+/* A forecast sees the staff only through the commissioners' sample: with a
+ * sample of 3, its posts hold at most 3 members' beliefs, each a member's of
+ * the organisation; with 0, every member as they are. */
+static void forecasts_see_a_sample_of_the_staff(void **state)
+{
+    (void)state;
+    struct params p;
+    patterns_stuck(&p);
+    p.culture_dimensions = 64;
+    world *w = world_alloc(&p, 9);
+    struct org *o = &w->orgs[0];
+    for (uint32_t i = 0; i < o->n; i++) {   /* every member different */
+        o->known[i] = ~0ULL;
+        o->value[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+    }
+    p.intervention_forecast_sample = 0;
+    w->p = p;
+    struct world *all = forecast_world(w, o, 77);
+    assert_non_null(all);
+    assert_memory_equal(all->orgs[0].value, o->value, o->n * sizeof *o->value);
+    world_free(all);
+    w->p.intervention_forecast_sample = 3;
+    struct world *f = forecast_world(w, o, 77);
+    assert_non_null(f);
+    uint64_t seen[3];
+    int distinct = 0;
+    for (uint32_t i = 0; i < o->n; i++) {
+        uint64_t v = f->orgs[0].value[i];
+        int found = 0;
+        for (int k = 0; k < distinct; k++)
+            found |= seen[k] == v;
+        if (!found) {
+            assert_true(distinct < 3);
+            seen[distinct++] = v;
+        }
+        int member = 0;
+        for (uint32_t j = 0; j < o->n; j++)
+            member |= o->value[j] == v;
+        assert_true(member);
+        assert_int_equal(f->orgs[0].team[i], o->team[i]);
+    }
+    assert_true(distinct >= 2);
+    world_free(f);
+    world_free(w);
+}
+
+/* Interims practise the standard on interim.knowledge of the dimensions and
+ * the opposite on interim.wrong; peer reviewers show their own view, wrong on
+ * peer.wrong of what they show. */
+static void interims_and_reviewers_have_their_own_errors(void **state)
+{
+    (void)state;
+    struct params p;
+    patterns_stuck(&p);
+    p.interim_share = 1.0;
+    p.interim_knowledge = 0.5;
+    p.interim_wrong = 0.5;
+    world *w = world_alloc(&p, 10);
+    struct org *o = &w->orgs[0];
+    strategy_interims(w, o);
+    double right = 0, wrong = 0;
+    for (uint32_t i = 0; i < o->n; i++) {
+        assert_int_equal(o->known[i], w->dim_mask);   /* a view everywhere: right or wrong */
+        right += belief_match(o->known[i], o->value[i], w->standard);
+        wrong += __builtin_popcountll(o->known[i] & (o->value[i] ^ w->standard.value));
+    }
+    double share = wrong / (right + wrong);
+    assert_true(share > 0.4 && share < 0.6);
+    p.peer_reveal = 1.0;
+    p.peer_wrong = 1.0;
+    w->p = p;
+    strategy_peer_review(w, o);
+    assert_int_equal(o->bench.known, w->dim_mask);
+    assert_int_equal(o->bench.value, ~w->standard.value & w->dim_mask);   /* everything shown, all of it wrong */
+    world_free(w);
+}
+
 static void capability_test_can_pass(void **state)
 {
     (void)state;
@@ -298,6 +375,8 @@ int main(void)
         cmocka_unit_test(costs_count_commissioners),
         cmocka_unit_test(arms_identical_until_the_first_intervention),
         cmocka_unit_test(forecasts_leave_the_main_run_untouched),
+        cmocka_unit_test(forecasts_see_a_sample_of_the_staff),
+        cmocka_unit_test(interims_and_reviewers_have_their_own_errors),
         cmocka_unit_test(capability_test_can_pass),
     };
     return cmocka_run_group_tests_name("interventions", tests, NULL, NULL);
