@@ -50,6 +50,10 @@ static void start(struct world *w, struct org *o)
         if (gsl_rng_uniform(r) < w->p.takeover_scope)
             iv->scope |= 1ULL << d;
     iv->next_check = w->month + w->p.intervention_min_months;
+    /* A regime with its own timetable of inspections: the first re-inspection
+     * a set time after the start. */
+    if (w->p.intervention_reinspect_first > 0)
+        o->next_inspection = w->month + w->p.intervention_reinspect_first;
 }
 
 static int exit_passes(const struct world *w, struct org *o, int months)
@@ -63,6 +67,8 @@ static int exit_passes(const struct world *w, struct org *o, int months)
         return months >= w->exit.months;
     case EXIT_RATING:
         return months >= p->intervention_min_months && rated_good(o);
+    case EXIT_IMPROVED:
+        return months >= p->intervention_min_months && o->obs.rating != RATING_INADEQUATE && o->obs.rating != 0;
     case EXIT_CAPABILITY:
         if (w->month < iv->next_check)
             return 0;
@@ -139,6 +145,10 @@ static void step_org(struct world *w, struct org *o)
         else
             act(w, o, schedule_active(&w->schedule, months));
     }
+    /* While it lasts, the regime's own interval between re-inspections; after
+     * the exit the regulator's cycle for the rating given resumes. */
+    if (iv->state == IV_ACTIVE && inspected && w->month > iv->start_month && w->p.intervention_reinspect_every > 0)
+        o->next_inspection = w->month + w->p.intervention_reinspect_every;
     /* Costs accrue while commissioners or interims are in post. */
     if (iv->active & (1u << STRATEGY_TAKEOVER))
         iv->commissioner_months += w->p.takeover_commissioners;

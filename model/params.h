@@ -85,6 +85,8 @@ struct params {
     char intervention_applies_to[PARAMS_STRING_MAX];
     int intervention_delay;
     int intervention_min_months;
+    int intervention_reinspect_first;
+    int intervention_reinspect_every;
     int intervention_max_months;
     int intervention_check_every;
     int intervention_forecasts;

@@ -241,10 +241,14 @@ int exit_parse(const char *text, struct exit_test *e, char *msg, size_t len)
         e->kind = EXIT_RATING;
         return 0;
     }
+    if (n == 8 && strncmp(c, "improved", 8) == 0) {
+        e->kind = EXIT_IMPROVED;
+        return 0;
+    }
     if (n == 10 && strncmp(c, "capability", 10) == 0) {
         e->kind = EXIT_CAPABILITY;
         return 0;
     }
-    snprintf(msg, len, "unknown exit test '%s'; known: fixed:MONTHS, rating, capability", text);
+    snprintf(msg, len, "unknown exit test '%s'; known: fixed:MONTHS, rating, improved, capability", text);
     return -1;
 }

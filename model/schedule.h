@@ -41,7 +41,10 @@ struct schedule {
     struct phase phase[SCHEDULE_PHASES_MAX];
 };
 
-enum exit_kind { EXIT_FIXED, EXIT_RATING, EXIT_CAPABILITY };
+/* fixed: a set term; rating: the first good rating; improved: the first
+ * rating better than inadequate (requires improvement or better), as special
+ * measures end; capability: the commissioners' forecast. */
+enum exit_kind { EXIT_FIXED, EXIT_RATING, EXIT_IMPROVED, EXIT_CAPABILITY };
 
 struct exit_test {
     enum exit_kind kind;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,8 @@ static void exit_tests_parse(void **state)
     assert_int_equal(e.kind, EXIT_RATING);
     assert_int_equal(exit_parse("capability", &e, msg, sizeof msg), 0);
     assert_int_equal(e.kind, EXIT_CAPABILITY);
+    assert_int_equal(exit_parse(" improved ", &e, msg, sizeof msg), 0);
+    assert_int_equal(e.kind, EXIT_IMPROVED);
     assert_int_equal(exit_parse("fixed", &e, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "needs its number of months"));
     assert_int_equal(exit_parse("fixed:0", &e, msg, sizeof msg), -1);
@@ -346,6 +349,46 @@ static void interims_and_reviewers_have_their_own_errors(void **state)
     world_free(w);
 }
 
+/* A regime's own timetable: the first re-inspection reinspect_first months
+ * after the start, then every reinspect_every months while it lasts; the
+ * improved exit leaves at the first of them that rates it above inadequate. */
+static void a_regime_inspects_on_its_own_timetable(void **state)
+{
+    (void)state;
+    struct params p;
+    patterns_stuck(&p);
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "retained_ownership+peer_challenge");
+    snprintf(p.intervention_exit, sizeof p.intervention_exit, "improved");
+    p.intervention_delay = 0;
+    p.intervention_min_months = 0;
+    p.intervention_reinspect_first = 11;
+    p.intervention_reinspect_every = 6;
+    p.intervention_max_months = 1200;
+    int checked = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        world *w = world_alloc(&p, seed);
+        struct org *o = &w->orgs[0];
+        for (int m = 0; m < p.run_months && o->iv.state != IV_EXITED; m++) {
+            world_step(w);
+            if (o->iv.state != IV_ACTIVE || w->month == o->iv.start_month || isnan(o->obs.measured))
+                continue;
+            int since = w->month - o->iv.start_month;
+            if (since < 11 || (since - 11) % 6 != 0)
+                fail_msg("seed %llu: an inspection %d months into the intervention", (unsigned long long)seed, since);
+            assert_int_equal(o->obs.rating, RATING_INADEQUATE);   /* still under it: not yet improved */
+            checked++;
+        }
+        if (o->iv.state == IV_EXITED) {
+            int months = o->iv.exit_month - o->iv.start_month;
+            assert_true(months >= 11 && (months - 11) % 6 == 0);
+            assert_true(o->obs.rating != RATING_INADEQUATE);
+            assert_false(isnan(o->obs.measured));   /* it left at an inspection */
+        }
+        world_free(w);
+    }
+    assert_true(checked > 0);
+}
+
 static void capability_test_can_pass(void **state)
 {
     (void)state;
@@ -376,6 +419,7 @@ int main(void)
         cmocka_unit_test(arms_identical_until_the_first_intervention),
         cmocka_unit_test(forecasts_leave_the_main_run_untouched),
         cmocka_unit_test(forecasts_see_a_sample_of_the_staff),
+        cmocka_unit_test(a_regime_inspects_on_its_own_timetable),
         cmocka_unit_test(interims_and_reviewers_have_their_own_errors),
         cmocka_unit_test(capability_test_can_pass),
     };
