@@ -31,8 +31,24 @@ void org_init(struct world *w, struct org *o, size_t index)
     int dims = p->culture_dimensions;
     int focal = index == 0 && p->focal_name[0];
 
-    o->code = focal ? random_code(w->standard.value, dims, p->focal_code_correct, p->focal_code_wrong, r)
-                    : random_code(w->standard.value, dims, p->init_code_correct, p->init_code_wrong, r);
+    if (focal) {
+        /* Replications stand for different organisations in the same plight:
+         * with focal.depth_spread > 0 each starts a failure of its own depth,
+         * a uniform share of at most the spread moved from correct to wrong
+         * (or back), within [0, 1]. No draw at 0, so runs without it keep
+         * their bits. */
+        double correct = p->focal_code_correct, wrong = p->focal_code_wrong;
+        if (p->focal_depth_spread > 0) {
+            double shift = p->focal_depth_spread * (2.0 * gsl_rng_uniform(r) - 1.0);
+            shift = fmax(shift, -wrong);
+            shift = fmin(shift, correct);
+            correct -= shift;
+            wrong += shift;
+        }
+        o->code = random_code(w->standard.value, dims, correct, wrong, r);
+    } else {
+        o->code = random_code(w->standard.value, dims, p->init_code_correct, p->init_code_wrong, r);
+    }
     o->bench = o->code;
     if (focal) {
         o->openness = p->focal_openness;

@@ -232,6 +232,9 @@ const struct param_def params_table[] = {
       "share of the focal code that matches the standard at the start"),
     R("focal.code_wrong", focal_code_wrong, 0.05, 0, 1, "share of dimensions",
       "share of the focal code that contradicts the standard at the start"),
+    R("focal.depth_spread", focal_depth_spread, 0, 0, 0.5, "share of dimensions",
+      "half-width of the uniform spread, between replications, of the focal code's depth of failure: "
+      "a draw moves that share from correct to wrong (or back)"),
 };
 
 const size_t params_count = sizeof params_table / sizeof params_table[0];

@@ -139,6 +139,7 @@ struct params {
     double focal_tie_strength;
     double focal_code_correct;
     double focal_code_wrong;
+    double focal_depth_spread;
 };
 
 /* How a member is judged better than the code (culture.superior): by the

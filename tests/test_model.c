@@ -290,6 +290,46 @@ static void march_knowledge_is_right_minus_wrong(void **state)
     world_free(w);
 }
 
+/* focal.depth_spread: each replication's focal code fails to a depth of its
+ * own, the shift uniform on [-s, s] and the correct and wrong counts moving
+ * together; at 0 every replication has the same counts. */
+static void focal_depth_spreads_between_replications(void **state)
+{
+    (void)state;
+    struct params p = small();
+    snprintf(p.focal_name, sizeof p.focal_name, "f");
+    p.focal_code_correct = 0.45;
+    p.focal_code_wrong = 0.35;   /* 14 right and 11 wrong of 30 (lround) */
+    for (int spread = 0; spread <= 1; spread++) {
+        p.focal_depth_spread = spread ? 0.2 : 0.0;
+        int lo = 99, hi = -1;
+        double sum = 0;
+        const int reps = 400;
+        for (int rep = 0; rep < reps; rep++) {
+            world *w = make(&p, 9000 + (uint64_t)rep);
+            const struct org *o = &w->orgs[0];
+            uint64_t differ = (o->code.value ^ w->standard.value) & o->code.known & w->dim_mask;
+            uint64_t agree = ~(o->code.value ^ w->standard.value) & o->code.known & w->dim_mask;
+            int wrong = __builtin_popcountll(differ), right = __builtin_popcountll(agree);
+            assert_in_range(wrong + right, 24, 26);   /* the unset share is kept, up to rounding */
+            lo = wrong < lo ? wrong : lo;
+            hi = wrong > hi ? wrong : hi;
+            sum += wrong;
+            world_free(w);
+        }
+        if (!spread) {
+            assert_int_equal(lo, 11);
+            assert_int_equal(hi, 11);
+        } else {
+            /* 0.35 +- 0.2 of 30 dimensions: 4.5 to 16.5; the mean stays 10.5,
+             * well within 0.5 (its standard error is about 0.18). */
+            assert_true(lo >= 4 && lo <= 5);
+            assert_true(hi >= 16 && hi <= 17);
+            assert_true(fabs(sum / reps - 10.5) < 0.6);
+        }
+    }
+}
+
 static void ties_decay_at_the_configured_rate_without_renewal(void **state)
 {
     (void)state;
@@ -578,6 +618,7 @@ int main(void)
         cmocka_unit_test(code_adopts_or_steps),
         cmocka_unit_test(slow_socialisers_keep_their_rate),
         cmocka_unit_test(march_knowledge_is_right_minus_wrong),
+        cmocka_unit_test(focal_depth_spreads_between_replications),
         cmocka_unit_test(ties_decay_at_the_configured_rate_without_renewal),
         cmocka_unit_test(pressure_cuts_tie_renewal),
         cmocka_unit_test(staff_counts_are_conserved_under_turnover),
