@@ -12,6 +12,14 @@
 
 #define BINS 20
 
+/* A step for about four tics over a span: 1, 2 or 5 times a power of ten, so
+ * the labels of a narrow prior do not run into each other. */
+static double tic_step(double span)
+{
+    double raw = span / 4.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+}
+
 static int posterior(const char *dir, const char *plots, const char *format, char *err, size_t len)
 {
     char path[1200];
@@ -70,20 +78,19 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
     size_t cols = k < 3 ? k : 3, rows = (k + cols - 1) / cols;
     char title[300];
     snprintf(title, sizeof title,
-             "Calibration: posterior (generation %zu, %zu particles) against the prior; dashed: the calibrated point",
+             "Calibration: posterior (bars; generation %zu, %zu particles), prior (dotted) and the calibrated point (dashed)",
              last, particles);
     fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
     gp_string(gp, title);
-    fputs(" font ',18'\nset style fill solid 0.6 noborder\nset key top left\nset ytics nomirror\nset xtics nomirror\n"
+    fputs(" font ',18'\nset style fill solid 0.6 noborder\nunset key\nset ytics nomirror\nset xtics nomirror\n"
           "set ylabel 'density'\n", gp);
     for (size_t j = 0; j < k && j < 16; j++) {
-        if (j == 1)
-            fputs("unset key\n", gp);
         double lo = table_num(&pri, j, cmin), hi = table_num(&pri, j, cmax);
+        fprintf(gp, "set xtics %.10g\n", tic_step(hi - lo));
         fputs("set xlabel ", gp);
         gp_string(gp, table_text(&pri, j, cp));
         fprintf(gp, " noenhanced\nset xrange [%.10g:%.10g]\nset yrange [0:*]\nset arrow 1 from %.10g, graph 0 to "
-                    "%.10g, graph 1 nohead lc rgb '#000000' dt 2 lw 2\n",
+                    "%.10g, graph 1 nohead front lc rgb '#000000' dt 2 lw 2\n",
                 lo, hi, median[j], median[j]);
         fprintf(gp, "plot 'posterior.dat' index %zu using 1:2 with boxes lc rgb '%s' title 'posterior', "
                     "%.10g with lines lc rgb '#555555' dt 3 lw 3 title 'prior'\nunset arrow 1\n",
