@@ -52,9 +52,10 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full $(BUILD)/tests/test_march_full \
               $(BUILD)/tests/test_calibrate_full
-FAST_TESTS := $(filter-out $(SLOW_TESTS), $(TESTS))
+VALIDATE_TESTS := $(BUILD)/tests/test_validate
+FAST_TESTS := $(filter-out $(SLOW_TESTS) $(VALIDATE_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-patterns check-slow bench mpi clean install uninstall
+.PHONY: all deps demo test check-patterns check-slow validate bench mpi clean install uninstall
 all: $(BIN)/turnaround
 
 deps:
@@ -114,6 +115,13 @@ check-patterns: deps
 	  if [ $$fail -ne 0 ]; then echo "make check-patterns: FAILED"; exit 1; fi; echo "make check-patterns: all passed"
 
 check-slow: check-patterns
+
+# Each real figure beside the model's, from the scenarios as shipped (about ten seconds).
+validate: deps
+	$(MAKE) --no-print-directory $(BIN)/turnaround $(VALIDATE_TESTS)
+	@fail=0; for t in $(VALIDATE_TESTS); do \
+	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
+	  if [ $$fail -ne 0 ]; then echo "make validate: FAILED"; exit 1; fi; echo "make validate: all passed"
 
 bench: deps
 	$(MAKE) --no-print-directory $(BIN)/turnaround-bench

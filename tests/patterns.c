@@ -79,11 +79,17 @@ void patterns_stuck(struct params *p)
 
 void patterns_arm(const struct params *base, const char *schedule, const char *exit, int reps, struct arm_run *out)
 {
+    patterns_arm_seeded(base, schedule, exit, reps, 4242, out);
+}
+
+void patterns_arm_seeded(const struct params *base, const char *schedule, const char *exit, int reps,
+                         unsigned long seed_base, struct arm_run *out)
+{
     struct params p = *base;
     snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "%s", schedule);
     snprintf(p.intervention_exit, sizeof p.intervention_exit, "%s", exit);
     for (int rep = 0; rep < reps; rep++) {
-        world *w = world_alloc(&p, rng_rep_seed(4242, (uint64_t)rep));
+        world *w = world_alloc(&p, rng_rep_seed(seed_base, (uint64_t)rep));
         struct arm_run *a = &out[rep];
         for (int m = 0; m <= p.run_months; m++) {
             if (m > 0)

@@ -33,5 +33,8 @@ struct arm_run {
     double voice[241];
 };
 
-/* Run reps replications of p with this schedule and exit test; out has reps entries. */
+/* Run reps replications of p with this schedule and exit test; out has reps
+ * entries. The seeds are those of the pattern tests (4242), or seed_base's. */
 void patterns_arm(const struct params *p, const char *schedule, const char *exit, int reps, struct arm_run *out);
+void patterns_arm_seeded(const struct params *p, const char *schedule, const char *exit, int reps,
+                         unsigned long seed_base, struct arm_run *out);
