@@ -688,6 +688,38 @@ static void scenario_with_relative_base(void **state)
     free(scenarios);
 }
 
+/* Every scenario that ships loads and compares its own arms: a scenario
+ * broken by a renamed parameter or a bad schedule fails here, not in front
+ * of a class. One replication of 24 months each, so the whole set is quick. */
+static void every_shipped_scenario_compares(void **state)
+{
+    const char *tmp = *state;
+    char *dir = path_in(support_src(), "scenarios");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    const struct dirent *e;
+    int seen = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+            continue;
+        struct cmd_result r;
+        turnaround(&r, "compare '%s/%s' --reps 1 --set run.months=24 --no-plot --quiet --out '%s/s%d'", dir,
+                   e->d_name, tmp, seen);
+        if (r.status != 0)
+            fail_msg("compare %s: exit %d: %s", e->d_name, r.status, r.err);
+        support_result_free(&r);
+        char name[64];
+        snprintf(name, sizeof name, "s%d/comparison.csv", seen);
+        if (!exists(tmp, name))
+            fail_msg("compare %s wrote no comparison.csv", e->d_name);
+        seen++;
+    }
+    closedir(d);
+    free(dir);
+    assert_true(seen >= 12);
+}
+
 static void quiet_prints_nothing(void **state)
 {
     const char *tmp = *state;
@@ -1046,6 +1078,7 @@ int main(void)
         T(option_missing_value),
         T(unknown_option),
         T(two_scenarios),
+        T(every_shipped_scenario_compares),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),
