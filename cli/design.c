@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "checked.h"
 #include "rng.h"
 
 static size_t levels_of(const struct factor *f)
@@ -97,20 +98,45 @@ static double *morris(const struct factor *f, size_t k, size_t r, uint64_t seed,
     return x;
 }
 
+int design_size(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples, size_t *n_points)
+{
+    size_t n = 1, bytes;
+    switch (kind) {
+    case DESIGN_SOBOL:
+        if (checked_mul(samples, n_factors + 2, &n))
+            return -1;
+        break;
+    case DESIGN_MORRIS:
+        if (checked_mul(samples, n_factors + 1, &n))
+            return -1;
+        break;
+    case DESIGN_GRID:
+        for (size_t k = 0; k < n_factors; k++)
+            if (checked_mul(n, levels_of(&f[k]), &n))
+                return -1;
+        break;
+    case DESIGN_LHS:
+        n = samples;
+        break;
+    }
+    /* The points are held as doubles, [point * n_factors + factor]. */
+    if (checked_mul3(n, n_factors ? n_factors : 1, sizeof(double), &bytes))
+        return -1;
+    *n_points = n;
+    return 0;
+}
+
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points)
 {
-    size_t n = 1;
+    size_t n;
+    if (design_size(kind, f, n_factors, samples, &n))
+        return NULL;
     if (kind == DESIGN_SOBOL)
         return saltelli(f, n_factors, samples, n_points);
     if (kind == DESIGN_MORRIS)
         return morris(f, n_factors, samples, seed, n_points);
-    if (kind == DESIGN_GRID)
-        for (size_t k = 0; k < n_factors; k++)
-            n *= levels_of(&f[k]);
-    else
-        n = samples;
-    size_t cells = n * n_factors;
+    size_t cells = n * n_factors;   /* checked by design_size */
     double *x = malloc((cells > 0 ? cells : 1) * sizeof *x);
     if (!x)
         return NULL;

@@ -30,7 +30,13 @@ enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL, DESIGN_MORRIS };
  * factors. A Morris design is samples trajectories of k + 1 points on a
  * 4-level grid of each range, each step moving one factor (in random order) by
  * 2/3 of its range: samples x (k + 1) points, trajectory after trajectory;
- * its factors must be ranges (min, max). Returns NULL when memory runs out. */
+ * its factors must be ranges (min, max). Returns NULL when memory runs out
+ * or the design's size overflows. */
+/* The number of points a design would have, in *n_points; -1 when that
+ * number, or the memory to hold the points as doubles, overflows a size_t.
+ * design_points calls it first, so its products cannot wrap. */
+int design_size(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples, size_t *n_points);
+
 double *design_points(enum design_kind kind, const struct factor *f, size_t n_factors, size_t samples,
                       uint64_t seed, size_t *n_points);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "memory.h"
 #include "params.h"
 #include "live.h"
 #include "plot.h"
@@ -73,6 +74,8 @@ static const char usage_text[] =
     "  --live              redraw the first replication's trajectories as the run goes\n"
     "                      (a window with a display, else text in the terminal)\n"
     "  --animate FILE.gif  also write the trajectories chart as an animated GIF\n"
+    "  --max-memory SIZE   memory the command may use (512M, 8G; default: what is available);\n"
+    "                      a job estimated to need more is refused (also sweep, calibrate)\n"
     "  --strategies LIST   (compare) strategies separated by ';', or 'all'; default\n"
     "                      compare.strategies\n"
     "\n"
@@ -204,6 +207,32 @@ static int option_is(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* A path or list the program keeps in a fixed buffer of max characters:
+ * refused when longer, never cut short into another path or list. */
+static int too_long(const char *cmd, const char *opt, const char *v, size_t max)
+{
+    if (strlen(v) <= max)
+        return 0;
+    usage_error("%s: %s is %zu characters long; at most %zu are accepted", cmd, opt, strlen(v), max);
+    return 1;
+}
+
+/* The longest --out: results_begin keeps it, and the folder beside it, in 1024 bytes. */
+#define OUT_MAX 1000
+
+/* --max-memory SIZE, shared by the commands that run the model. */
+static int max_memory_option(int argc, char **argv, int *i, const char *a, const char *cmd)
+{
+    const char *v = option_value(argc, argv, i, a);
+    if (!v)
+        return -1;
+    if (memory_set_limit(v)) {
+        usage_error("%s: --max-memory expects a size such as 512M, 8G or 2T, found '%s'", cmd, v);
+        return -1;
+    }
+    return 0;
+}
+
 #define ARMS_MAX 32
 
 static void watch_month(void *ctx, size_t arm, int month, double quality, double perceived)
@@ -226,8 +255,12 @@ static int cmd_run(int argc, char **argv, int compare)
                 return EXIT_USAGE;
             if (option_is(a, "--out"))
                 out = v;
+            if (option_is(a, "--out") && too_long(compare ? "compare" : "run", "--out", v, OUT_MAX))
+                return EXIT_USAGE;
         } else if (compare && option_is(a, "--strategies")) {
             if (!(strategies = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
+            if (too_long("compare", "--strategies", strategies, PARAMS_STRING_MAX - 1))
                 return EXIT_USAGE;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
@@ -251,6 +284,9 @@ static int cmd_run(int argc, char **argv, int compare)
             jobs = (int)n;
         } else if (option_is(a, "--animate")) {
             if (!(animate = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
+        } else if (option_is(a, "--max-memory")) {
+            if (max_memory_option(argc, argv, &i, a, compare ? "compare" : "run"))
                 return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("%s: unknown option '%s'", compare ? "compare" : "run", a);
@@ -283,7 +319,7 @@ static int cmd_run(int argc, char **argv, int compare)
                 rc = settings_assign_as(&s, assignment, label, &d);
             }
         } else if (option_is(a, "--out") || option_is(a, "--strategies") || option_is(a, "--animate")
-                   || option_is(a, "--jobs")) {
+                   || option_is(a, "--jobs") || option_is(a, "--max-memory")) {
             i += strchr(a, '=') ? 0 : 1;
         }
     }
@@ -440,6 +476,8 @@ static int cmd_sweep(int argc, char **argv)
             const char *v = option_value(argc, argv, &i, a);
             if (!v)
                 return EXIT_USAGE;
+            if (option_is(a, "--out") && too_long("sweep", "--out", v, OUT_MAX))
+                return EXIT_USAGE;
             if (option_is(a, "--out"))
                 o.out = v;
             else if (option_is(a, "--shard")) {
@@ -469,6 +507,9 @@ static int cmd_sweep(int argc, char **argv)
             o.stop_on_error = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o.no_plot = 1;
+        } else if (option_is(a, "--max-memory")) {
+            if (max_memory_option(argc, argv, &i, a, "sweep"))
+                return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("sweep: unknown option '%s'", a);
         } else if (file) {
@@ -537,6 +578,8 @@ static int cmd_calibrate(int argc, char **argv)
             if (!v)
                 return EXIT_USAGE;
             if (option_is(a, "--out")) {
+                if (too_long("calibrate", "--out", v, OUT_MAX))
+                    return EXIT_USAGE;
                 o.out = v;
             } else if (option_is(a, "--set")) {
                 if (o.n_sets == sizeof sets / sizeof sets[0])
@@ -557,6 +600,9 @@ static int cmd_calibrate(int argc, char **argv)
             o.quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o.no_plot = 1;
+        } else if (option_is(a, "--max-memory")) {
+            if (max_memory_option(argc, argv, &i, a, "calibrate"))
+                return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("calibrate: unknown option '%s'", a);
         } else if (file) {
@@ -625,11 +671,15 @@ static int cmd_merge(int argc, char **argv)
         if (option_is(a, "--out")) {
             if (!(out = option_value(argc, argv, &i, a)))
                 return EXIT_USAGE;
+            if (too_long("merge", "--out", out, OUT_MAX))
+                return EXIT_USAGE;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("merge: unknown option '%s'", a);
-        } else if (n < sizeof parts / sizeof parts[0]) {
+        } else if (n == sizeof parts / sizeof parts[0]) {
+            return usage_error("merge: at most %zu shard folders at once", sizeof parts / sizeof parts[0]);
+        } else {
             parts[n++] = a;
         }
     }
@@ -641,7 +691,7 @@ static int cmd_merge(int argc, char **argv)
     return 0;
 }
 
-static int turnaround_main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
     gsl_set_error_handler_off();
@@ -690,6 +740,20 @@ static int turnaround_main(int argc, char **argv)
     if (strcmp(cmd, "calibrate") == 0)
         return cmd_calibrate(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
+}
+
+/* Standard output is a result too (params --cfg > default.cfg, a table piped
+ * on): a write that failed, a full disk or a closed pipe, is an error and
+ * exit 1, never a silent 0. */
+static int turnaround_main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "turnaround: cannot write standard output: %s\n", errno ? strerror(errno) : "write error");
+        return rc ? rc : EXIT_INPUT;
+    }
+    return rc;
 }
 
 #ifdef TURNAROUND_MPI

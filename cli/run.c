@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "csv.h"
+#include "memory.h"
 #include "outcome.h"
 #include "rng.h"
 #include "schedule.h"
@@ -492,6 +494,28 @@ static void *unit_run(void *arg)
     return NULL;
 }
 
+/* What run_arms will hold at once: slots replications in flight, each a
+ * world and its month-by-month record, and the means of every arm. */
+static int run_memory_check(const struct arm *arms, int n_arms, size_t slots, struct diag *d)
+{
+    const struct params *p = &arms[0].p;
+    size_t need = 0, one = 0, rec, mean, orgs = (size_t)p->sector_orgs, months = (size_t)p->run_months + 1;
+    for (int a = 0; a < n_arms; a++) {
+        size_t w = world_estimate_bytes(&arms[a].p);
+        one = w > one ? w : one;
+    }
+    int bad = one == SIZE_MAX || checked_mul3(orgs, months, sizeof(struct record), &rec)
+              || checked_add(rec, months * sizeof(struct record), &rec) || checked_add(rec, one, &rec)
+              || checked_mul(rec, slots, &need)
+              || checked_mul3((size_t)n_arms * 2, months, MEASURES * sizeof(double), &mean)
+              || checked_add(need, mean, &need);
+    char what[200];
+    size_t staff = (size_t)p->org_staff * (orgs - (p->focal_name[0] ? 1 : 0)) + (p->focal_name[0] ? (size_t)p->focal_staff : 0);
+    snprintf(what, sizeof what, "%zu replication%s at once of %zu organisations and %zu staff over %zu months",
+             slots, slots == 1 ? "" : "s", orgs, staff, months - 1);
+    return memory_check(bad ? SIZE_MAX : need, what, d);
+}
+
 int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, int jobs,
              const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d)
 {
@@ -502,6 +526,9 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
     r.orgs = (size_t)p0->sector_orgs;
     r.months = (size_t)p0->run_months + 1;
     r.series = p0->focal_name[0] ? 2 : 1;
+    const size_t slots = jobs > 1 ? (size_t)jobs : 1;
+    if (run_memory_check(arms, n_arms, slots, d))
+        return -1;
     r.mean = calloc((size_t)n_arms * r.series * r.months * MEASURES, sizeof *r.mean);
     r.aligned = calloc((size_t)n_arms * ALIGNED * MEASURES, sizeof *r.aligned);
     if (!r.mean || !r.aligned) {
@@ -515,7 +542,7 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
     }
 
     int rc = 0;
-    const size_t units = (size_t)p0->run_reps * (size_t)n_arms, slots = jobs > 1 ? (size_t)jobs : 1;
+    const size_t units = (size_t)p0->run_reps * (size_t)n_arms;
     struct unit *slot = calloc(slots, sizeof *slot);
     for (size_t k = 0; slot && k < slots; k++) {
         slot[k].rec = malloc(r.orgs * r.months * sizeof *slot[k].rec);

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "checked.h"
 #include "csv.h"
+#include "memory.h"
 #include "executor.h"
 #include "outcome.h"
 #include "rng.h"
@@ -186,6 +188,9 @@ static int load_scenario(struct sweep *sw, const char *name, const struct sweep_
 {
     char path[2100];
     const char *slash = strrchr(sw->file, '/');
+    if (strlen(name) >= sizeof path - 1024)   /* the file's own path is at most 1023 characters */
+        return diag_fail(d, EXIT_INPUT, "%s:%u: scenario: the path is %zu characters long; at most %zu are accepted",
+                         sw->file, line, strlen(name), sizeof path - 1025);
     snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - sw->file + 1) : 0, sw->file, name);
     if (name[0] == '/' || !results_exists(path))
         snprintf(path, sizeof path, "%s", name);   /* not beside the sweep file: from the working folder */
@@ -203,6 +208,9 @@ static int load_scenario(struct sweep *sw, const char *name, const struct sweep_
 int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o, struct diag *d)
 {
     memset(sw, 0, sizeof *sw);
+    if (strlen(path) >= sizeof sw->file)
+        return diag_fail(d, EXIT_INPUT, "sweep file path is %zu characters long; at most %zu are accepted", strlen(path),
+                         sizeof sw->file - 1);
     snprintf(sw->file, sizeof sw->file, "%s", path);
     if (settings_init(&sw->base))
         return diag_fail(d, EXIT_INPUT, "out of memory");
@@ -210,8 +218,16 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
     if (!f)
         return diag_fail(d, EXIT_INPUT, "cannot read sweep file '%s': %s", path, strerror(errno));
     size_t n = fread(sw->text, 1, sizeof sw->text - 1, f);
+    int more = fgetc(f) != EOF, bad = ferror(f);
     sw->text[n] = '\0';
     fclose(f);
+    if (bad)
+        return diag_fail(d, EXIT_INPUT, "cannot read sweep file '%s': read error", path);
+    if (more)
+        return diag_fail(d, EXIT_INPUT, "%s: a sweep file may be at most %zu bytes; this one is longer", path,
+                         sizeof sw->text - 1);
+    if (strlen(sw->text) != n)
+        return diag_fail(d, EXIT_INPUT, "%s: a sweep file is text; this one holds a NUL byte", path);
     config_t cfg;
     config_init(&cfg);
     if (!config_read_string(&cfg, sw->text)) {
@@ -249,21 +265,46 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
             goto done;
         }
     }
+    /* Counts are read as doubles: beyond 2^53 they are not whole numbers
+     * exactly, and a cast of a larger one to size_t is undefined. */
     sw->reps = (size_t)sw->base.p.run_reps;
-    if (member_number(g, "reps", &v, path, d) == 0)
-        sw->reps = v >= 1 && v == floor(v) ? (size_t)v : 0;
+    int has = member_number(g, "reps", &v, path, d);
+    if (has < 0)
+        goto done;
+    if (has == 0)
+        sw->reps = v >= 1 && v <= SWEEP_RUNS_MAX && v == floor(v) ? (size_t)v : 0;
     if (sw->reps == 0) {
-        diag_fail(d, EXIT_INPUT, "%s: reps: expected a whole number of at least 1", path);
+        diag_fail(d, EXIT_INPUT, "%s:%u: reps: expected a whole number from 1 to 2^53, found %.17g", path,
+                  config_setting_source_line(config_setting_get_member(g, "reps")), v);
         goto done;
     }
-    if (member_number(g, "samples", &v, path, d) == 0)
-        sw->samples = v >= 1 && v == floor(v) ? (size_t)v : 0;
+    has = member_number(g, "samples", &v, path, d);
+    if (has < 0)
+        goto done;
+    if (has == 0 && !(v >= 1 && v <= SWEEP_RUNS_MAX && v == floor(v))) {
+        diag_fail(d, EXIT_INPUT, "%s:%u: samples: expected a whole number from 1 to 2^53, found %.17g", path,
+                  config_setting_source_line(config_setting_get_member(g, "samples")), v);
+        goto done;
+    }
+    if (has == 0)
+        sw->samples = (size_t)v;
     if (sw->design != DESIGN_GRID && sw->samples == 0) {
         diag_fail(d, EXIT_INPUT, "%s: samples: a %s design needs samples = N (a whole number of at least 1)", path,
                   sw->design == DESIGN_LHS ? "Latin hypercube" : sw->design == DESIGN_SOBOL ? "Sobol" : "Morris");
         goto done;
     }
     const config_setting_t *st = config_setting_get_member(g, "strategies");
+    if (st && !config_setting_is_list(st) && !config_setting_is_array(st)) {
+        diag_fail(d, EXIT_INPUT, "%s:%u: strategies: expected a list, strategies = [\"...\", ...], found %s", path,
+                  config_setting_source_line(st),
+                  config_setting_type(st) == CONFIG_TYPE_STRING ? "one text (put it in brackets)" : "a single value");
+        goto done;
+    }
+    if (st && config_setting_length(st) == 0) {
+        diag_fail(d, EXIT_INPUT, "%s:%u: strategies: the list is empty: name at least one strategy, or leave strategies "
+                  "out to run the scenario's own", path, config_setting_source_line(st));
+        goto done;
+    }
     if (!st) {
         snprintf(sw->strategies[0], PARAMS_STRING_MAX, "%s", sw->base.p.intervention_schedule);
         sw->n_strategies = 1;
@@ -273,6 +314,11 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
         char why[400], sched_text[PARAMS_STRING_MAX], exit_text[PARAMS_STRING_MAX];
         struct schedule sched;
         struct exit_test ex;
+        if (s && strlen(s) >= PARAMS_STRING_MAX) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: strategies: entry %d is %zu characters long; at most %d are accepted", path,
+                      config_setting_source_line(st), i + 1, strlen(s), PARAMS_STRING_MAX - 1);
+            goto done;
+        }
         if (s)
             split_strategy(s, sched_text, exit_text, sizeof sched_text);
         if (!s || sw->n_strategies == SWEEP_STRATEGIES_MAX || schedule_parse(sched_text, &sched, why, sizeof why)
@@ -311,6 +357,29 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
                   sw->design == DESIGN_SOBOL ? "Sobol" : "Morris", sw->n_vary);
         goto done;
     }
+    size_t n_points, n_runs;
+    if (design_size(sw->design, sw->vary, sw->n_vary, sw->samples, &n_points)) {
+        diag_fail(d, EXIT_INPUT, "%s: the design is too large to count: %s", path,
+                  sw->design == DESIGN_GRID ? "the product of the factors' levels overflows"
+                                            : "samples times the points per sample overflows");
+        goto done;
+    }
+    if (checked_mul3(n_points, sw->reps, sw->n_strategies, &n_runs) || n_runs > SWEEP_RUNS_MAX) {
+        diag_fail(d, EXIT_INPUT, "%s: %zu design points x %zu replications x %zu strategies is more than 2^53 runs, "
+                  "the most whose run numbers R and pandas read exactly", path, n_points, sw->reps, sw->n_strategies);
+        goto done;
+    }
+    /* Held at once: the design's points, the per-point outcomes of the
+     * sensitivity analysis (as many again, at most), and a world per job. */
+    size_t need, design_bytes, one = world_estimate_bytes(&sw->base.p);
+    int too_big = one == SIZE_MAX || checked_mul3(n_points, sw->n_vary ? sw->n_vary : 1, 2 * sizeof(double), &design_bytes)
+              || checked_mul(one, (size_t)(o->jobs > 1 ? o->jobs : 1), &need)
+              || checked_add(need, design_bytes, &need);
+    char what[200];
+    snprintf(what, sizeof what, "%s: a design of %zu points, with %d run%s at once", path, n_points,
+             o->jobs > 1 ? o->jobs : 1, o->jobs > 1 ? "s" : "");
+    if (memory_check(too_big ? SIZE_MAX : need, what, d))
+        goto done;
     sw->points = design_points(sw->design, sw->vary, sw->n_vary, sw->samples, (uint64_t)sw->base.p.run_seed,
                                &sw->n_points);
     if (!sw->points) {

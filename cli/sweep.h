@@ -13,6 +13,10 @@
 #define SWEEP_FACTORS_MAX 16
 #define SWEEP_STRATEGIES_MAX 16
 
+/* The most runs a sweep may have, and the largest reps or samples: 2^53, the
+ * largest whole number a double (R's and pandas' number) holds exactly. */
+#define SWEEP_RUNS_MAX 9007199254740992.0
+
 struct sweep {
     char file[1024];
     char text[65536];            /* the sweep file, kept with the results */

@@ -10,8 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checked.h"
 #include "csv.h"
 #include "executor.h"
+#include "memory.h"
 #include "outcome.h"
 #include "results.h"
 #include "rng.h"
@@ -291,6 +293,9 @@ static int load_scenario(struct calibration *c, const char *name, const struct c
 {
     char path[2100];
     const char *slash = strrchr(c->file, '/');
+    if (strlen(name) >= sizeof path - 1024)   /* the file's own path is at most 1023 characters */
+        return diag_fail(d, EXIT_INPUT, "%s:%u: scenario: the path is %zu characters long; at most %zu are accepted",
+                         c->file, line, strlen(name), sizeof path - 1025);
     snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - c->file + 1) : 0, c->file, name);
     if (name[0] == '/' || !results_exists(path))
         snprintf(path, sizeof path, "%s", name);
@@ -468,6 +473,18 @@ int calibrate_load(struct calibration *c, const char *path, const struct calibra
                   "\"mean_months_under_intervention\"; value = 22.0; sd = 2.0; } );", path, gline);
         goto done;
     }
+    /* A world per job, at its largest: a world grows with every size it has,
+     * so with every prior at its top. */
+    struct params big = c->base.p;
+    for (size_t j = 0; j < c->pb.k; j++)
+        params_set_number(&big, c->prior[j], c->prior[j]->type == PARAM_REAL ? c->pb.hi[j] : round(c->pb.hi[j]));
+    size_t one = world_estimate_bytes(&big), need;
+    size_t jobs = (size_t)(o && o->jobs > 1 ? o->jobs : 1);
+    char what[200];
+    snprintf(what, sizeof what, "%s: %zu replication%s at once of up to %zu organisations", path, jobs,
+             jobs == 1 ? "" : "s", (size_t)big.sector_orgs);
+    if (memory_check(one == SIZE_MAX || checked_mul(one, jobs, &need) ? SIZE_MAX : need, what, d))
+        goto done;
     rc = 0;
 done:
     config_destroy(&cfg);

@@ -43,6 +43,9 @@ int results_exists(const char *dest)
 
 int results_begin(struct results *r, const char *dest, int force, struct diag *d)
 {
+    if (strlen(dest) > 1000)   /* dest and the partial folder beside it must fit their buffers whole */
+        return diag_fail(d, EXIT_INPUT, "results folder path is %zu characters long; at most 1000 are accepted",
+                         strlen(dest));
     snprintf(r->dest, sizeof r->dest, "%s", dest);
     size_t len = strlen(r->dest);
     while (len > 1 && r->dest[len - 1] == '/')

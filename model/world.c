@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checked.h"
 #include "world_impl.h"
 
 static void *counted_calloc(struct world *w, size_t n, size_t size)
@@ -203,6 +204,33 @@ size_t world_ties(const world *w, size_t org, const uint32_t **peers, const doub
 size_t world_bytes(const world *w)
 {
     return w->bytes;
+}
+
+size_t world_estimate_bytes(const struct params *p)
+{
+    size_t orgs = (size_t)p->sector_orgs, staff, ties, total;
+    const int focal = p->focal_name[0] != '\0';
+    const struct world *w = NULL;   /* for the sizes of its arrays' elements only */
+    const size_t per_staff = sizeof *w->known + sizeof *w->value + sizeof *w->voice + sizeof *w->tenure
+                             + sizeof *w->team + sizeof *w->contract;
+    const size_t per_org = sizeof *w->orgs + (RNG_STREAMS - 2) * (sizeof(gsl_rng) + gsl_rng_taus2->size);
+    if (checked_mul(orgs - (focal ? 1 : 0), (size_t)p->org_staff, &staff)
+        || checked_add(staff, focal ? (size_t)p->focal_staff : 0, &staff)
+        || checked_mul(orgs, (size_t)p->peers_degree + 1, &ties)
+        || checked_mul(staff, per_staff, &staff)
+        || checked_mul(ties, sizeof *w->tie_peer + sizeof *w->tie_strength, &ties)
+        || checked_mul(orgs, per_org, &total)
+        || checked_add(total, staff, &total)
+        || checked_add(total, ties, &total))
+        return SIZE_MAX;
+    /* The ties' temporary edge list (half a tie each) is inside the margin of
+     * the ties' own count (degree + 1 an organisation). The team buffers: as
+     * many as the largest organisation's teams. */
+    size_t largest = (size_t)(focal && p->focal_staff > p->org_staff ? p->focal_staff : p->org_staff);
+    size_t teams = (largest + (size_t)p->org_team_size - 1) / (size_t)p->org_team_size;
+    if (checked_add(total, teams * (sizeof *w->team_sum + sizeof *w->team_n) + sizeof *w, &total))
+        return SIZE_MAX;
+    return total;
 }
 
 const char *rating_name(int rating)

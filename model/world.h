@@ -74,6 +74,11 @@ size_t world_ties(const world *w, size_t org, const uint32_t **peers, const doub
 /* Bytes the world allocated, in total and per staff member. */
 size_t world_bytes(const world *w);
 
+/* Bytes world_alloc(p) would allocate, to within the allocator's own
+ * overhead, worked out before anything is allocated; SIZE_MAX when the count
+ * overflows. */
+size_t world_estimate_bytes(const struct params *p);
+
 const char *rating_name(int rating);
 
 #endif

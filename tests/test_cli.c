@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -720,6 +721,128 @@ static void every_shipped_scenario_compares(void **state)
     assert_true(seen >= 12);
 }
 
+/* Paths and lists longer than the program keeps are refused, not cut short
+ * into another path or another set of arms (issue 10, item 4). */
+static void overlong_out_and_strategies_are_refused(void **state)
+{
+    const char *tmp = *state;
+    char out[1200], arms[400];
+    int n = snprintf(out, sizeof out, "%s/", tmp);
+    while (n < 1100)
+        out[n++] = 'x';
+    out[n] = '\0';
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --quiet --out '%s'", out);
+    assert_status(&r, 2);
+    assert_has(r.err, "--out is 1100 characters long; at most 1000 are accepted");
+    support_result_free(&r);
+    n = snprintf(arms, sizeof arms, "none");
+    while (n < 300)
+        n += snprintf(arms + n, sizeof arms - (size_t)n, "; takeover");
+    turnaround(&r, "compare " SMALL " --quiet --strategies '%s' --out '%s/c'", arms, tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "--strategies is");
+    assert_has(r.err, "at most 255 are accepted");
+    support_result_free(&r);
+    assert_no_results(tmp, "c");
+}
+
+/* A run too large for the memory it may use is refused before anything is
+ * allocated or written, naming the estimate and the limit (issue 10, item
+ * 7); --max-memory sets the limit, and a size it cannot read is a usage error. */
+static void run_too_large_for_memory_is_refused(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    turnaround(&r, "run --quiet --set sector.orgs=100 --set org.staff=10000 --max-memory 16M --out '%s/big'", tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "100 organisations and 1000000 staff");
+    assert_has(r.err, "would need about");
+    assert_has(r.err, "16 MB is the limit set by --max-memory");
+    support_result_free(&r);
+    assert_no_results(tmp, "big");
+    turnaround(&r, "run " SMALL " --quiet --max-memory 16M --out '%s/small'", tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    turnaround(&r, "run " SMALL " --quiet --max-memory lots --out '%s/x'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "--max-memory expects a size such as 512M");
+    support_result_free(&r);
+    assert_no_results(tmp, "x");
+}
+
+/* A full standard output is an error, not a silent exit 0 (issue 10, item 3):
+ * params --cfg > default.cfg on a full disk must not pass for a written file. */
+static void full_standard_output_is_an_error(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    static const char *const cmds[] = { "params --cfg", "params", "params --tsv", "--version", "--help" };
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+        struct cmd_result r;
+        turnaround(&r, "%s > /dev/full", cmds[k]);
+        if (r.status != 1 || !strstr(r.err, "cannot write standard output"))
+            fail_msg("%s > /dev/full: status %d, stderr: %s", cmds[k], r.status, r.err);
+        support_result_free(&r);
+    }
+}
+
+/* scripts/deps waits for a package manager that another process holds
+ * (a fresh machine often runs its own updates at first) instead of failing at
+ * once (issue 10, item 11). Stand-ins for dpkg-query, apt-get, id and sleep
+ * on PATH: every package is missing, and apt-get update finds the lists'
+ * lock held twice before it is free. */
+static void deps_waits_for_the_package_lock(void **state)
+{
+    const char *tmp = *state;
+    char *bin = path_in(tmp, "bin");
+    assert_int_equal(mkdir(bin, 0777), 0);
+    write_in(bin, "dpkg-query", "#!/bin/sh\nexit 1\n");
+    write_in(bin, "id", "#!/bin/sh\necho 0\n");
+    write_in(bin, "sleep", "#!/bin/sh\nexit 0\n");
+    char script[1200];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\n"
+             "case \"$*\" in *update*)\n"
+             "  n=$(cat '%s/tries' 2>/dev/null || echo 0); echo $((n + 1)) > '%s/tries'\n"
+             "  if [ \"$n\" -lt 2 ]; then\n"
+             "    echo 'E: Could not get lock /var/lib/apt/lists/lock. It is held by process 42 (apt-get)' >&2; exit 100\n"
+             "  fi; exit 0;;\n"
+             "*install*) echo \"$*\" > '%s/installed'; exit 0;;\n"
+             "esac\nexit 1\n",
+             tmp, tmp, tmp);
+    write_in(bin, "apt-get", script);
+    const char *tools[] = { "dpkg-query", "id", "sleep", "apt-get" };
+    for (size_t k = 0; k < 4; k++) {
+        char *f = path_in(bin, tools[k]);
+        assert_int_equal(chmod(f, 0755), 0);
+        free(f);
+    }
+    struct cmd_result r;
+    support_run(&r, "PATH='%s':\"$PATH\" sh scripts/deps", bin);
+    assert_status(&r, 0);
+    assert_has(r.out, "waiting for it");
+    support_result_free(&r);
+    char *installed = read_in(tmp, "installed");
+    assert_has(installed, "DPkg::Lock::Timeout=600");   /* install waits for dpkg's lock itself */
+    assert_has(installed, "libgsl-dev");
+    free(installed);
+    char *tries = read_in(tmp, "tries");
+    assert_has(tries, "3");
+    free(tries);
+
+    /* Held for longer than the wait allows: a clear failure, not a hang. */
+    char *f = path_in(tmp, "tries");
+    assert_int_equal(remove(f), 0);
+    free(f);
+    support_run(&r, "PATH='%s':\"$PATH\" TURNAROUND_APT_WAIT=0 sh scripts/deps", bin);
+    assert_status(&r, 1);
+    assert_has(r.err, "has held the package manager's lock for 0 s");
+    support_result_free(&r);
+    free(bin);
+}
+
 static void quiet_prints_nothing(void **state)
 {
     const char *tmp = *state;
@@ -1079,6 +1202,10 @@ int main(void)
         T(unknown_option),
         T(two_scenarios),
         T(every_shipped_scenario_compares),
+        T(overlong_out_and_strategies_are_refused),
+        T(run_too_large_for_memory_is_refused),
+        T(full_standard_output_is_an_error),
+        T(deps_waits_for_the_package_lock),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),

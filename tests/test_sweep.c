@@ -239,6 +239,81 @@ static void bad_sweep_files(void **state)
     }
 }
 
+/* Sizes that wrap or that no machine holds (issue 10, items 1 and 6): each
+ * refused at once, with the file named, exit 1 and nothing written. Before
+ * the sizes were checked these wrapped into small allocations written past
+ * (exit 139) or into sweeps of no runs that exited 0. */
+static void huge_and_empty_sweeps_are_refused(void **state)
+{
+    const char *tmp = *state;
+#define TWO_RANGES " vary = ( { param = \"peers.decay\"; min = 0.01; max = 0.1; },\n" \
+                   "  { param = \"culture.socialisation\"; min = 0.01; max = 0.1; } ); };\n"
+#define LEVELS(p) "{ param = \"" p "\"; min = 0.0; max = 0.5; levels = 512; }"
+    static const struct {
+        const char *text, *extra, *want;
+    } cases[] = {
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 2305843009213693952L;\n"
+          TWO_RANGES, "", "samples: expected a whole number from 1 to 2^53" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"lhs\"; samples = 2305843009213693952L;\n"
+          TWO_RANGES, "", "samples: expected a whole number from 1 to 2^53" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"morris\"; samples = 1152921504606846976L;\n"
+          TWO_RANGES, "", "samples: expected a whole number from 1 to 2^53" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"lhs\"; samples = 10;\n"
+          " reps = 4611686018427387904L;\n" TWO_RANGES, "", "reps: expected a whole number from 1 to 2^53" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 1e300;\n" TWO_RANGES, "",
+          "samples: expected a whole number" },
+        /* Within 2^53 each, but more runs than 2^53 together. */
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 4503599627370496L;\n"
+          TWO_RANGES, "", "more than 2^53 runs" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"lhs\"; samples = 4503599627370496L;\n"
+          " reps = 4;\n" TWO_RANGES, "", "more than 2^53 runs" },
+        /* A grid of eight factors of 512 levels: 2^72 points. */
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\";\n vary = ( " LEVELS("peers.decay") ", "
+          LEVELS("peers.renewal") ", " LEVELS("peers.rewire") ", " LEVELS("culture.socialisation") ", "
+          LEVELS("culture.code_learning") ", " LEVELS("org.feedback") ", " LEVELS("org.defensiveness") ", "
+          LEVELS("regulator.concealment") " ); };\n", "", "too large to count" },
+        /* Ten million Sobol samples held against a limit of 64 MB. */
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 10000000;\n" TWO_RANGES,
+          "--max-memory 64M", "is the limit set by --max-memory" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; strategies = [];\n" TWO_RANGES, "",
+          "strategies: the list is empty" },
+        { "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; strategies = \"takeover\";\n" TWO_RANGES, "",
+          "strategies: expected a list" },
+    };
+#undef TWO_RANGES
+#undef LEVELS
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        write_sweep(tmp, "huge.cfg", cases[k].text);
+        struct cmd_result r;
+        sweep(&r, tmp, "huge.cfg", "huge", cases[k].extra);
+        if (r.status != 1 || !strstr(r.err, cases[k].want) || !strstr(r.err, "huge.cfg"))
+            fail_msg("case %zu: status %d, stderr: %s", k, r.status, r.err);
+        support_result_free(&r);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/huge", tmp);
+        struct stat st;
+        assert_int_not_equal(stat(path, &st), 0);   /* nothing written */
+    }
+}
+
+/* A strategy longer than a parameter holds is refused, not cut short into
+ * another strategy. */
+static void overlong_strategy_is_refused(void **state)
+{
+    const char *tmp = *state;
+    char text[2000], *at = text;
+    at += sprintf(at, "sweep = { scenario = \"%s/scenarios/teaching.cfg\"; strategies = [\"takeover", support_src());
+    for (int i = 0; i < 60; i++)
+        at += sprintf(at, "+takeover");
+    sprintf(at, "\"]; };\n");
+    write_sweep(tmp, "long.cfg", text);
+    struct cmd_result r;
+    sweep(&r, tmp, "long.cfg", "long", "");
+    if (r.status != 1 || !strstr(r.err, "characters long; at most 255 are accepted"))
+        fail_msg("status %d, stderr: %s", r.status, r.err);
+    support_result_free(&r);
+}
+
 static void existing_folder_needs_resume_or_force(void **state)
 {
     const char *tmp = *state;
@@ -415,6 +490,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
+        T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
         T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart),
     };
