@@ -527,24 +527,56 @@ static void write_header(const struct sweep *sw, FILE *f)
     fputs(",error\n", f);
 }
 
-static void write_line(const struct sweep *sw, FILE *f, const struct outcome *o)
+/* What run r's line of runs.csv starts with, wholly fixed by the sweep: its
+ * number, point, replication, strategy, seed and design values, and the comma
+ * after them. --resume checks every kept line against it. */
+#define PREFIX_MAX 4096
+static void line_prefix(const struct sweep *sw, size_t r, char *buf)
 {
     size_t p, rep, s;
-    decode(sw, o->run, &p, &rep, &s);
-    fprintf(f, "%zu,%zu,%zu,", o->run, p, rep);
-    csv_text(f, sw->strategies[s]);
-    fprintf(f, ",%llu", (unsigned long long)run_seed(sw, p, rep));
-    for (size_t k = 0; k < sw->n_vary; k++)
-        fprintf(f, ",%.10g", sw->points[p * sw->n_vary + k]);
-    for (int k = 0; k < OUTCOMES; k++) {
-        fputc(',', f);
-        if (!o->failed && !isnan(o->v[k]))
-            fprintf(f, "%.6g", o->v[k]);
+    decode(sw, r, &p, &rep, &s);
+    int n = snprintf(buf, PREFIX_MAX, "%zu,%zu,%zu,", r, p, rep);
+    const char *name = sw->strategies[s];
+    if (strpbrk(name, ",\"\n\r")) {   /* as csv_text writes it; a strategy is at most 255 characters */
+        buf[n++] = '"';
+        for (; *name; name++) {
+            if (*name == '"')
+                buf[n++] = '"';
+            buf[n++] = *name;
+        }
+        buf[n++] = '"';
+        buf[n] = '\0';
+    } else {
+        n += snprintf(buf + n, PREFIX_MAX - (size_t)n, "%s", name);
     }
-    fputc(',', f);
-    csv_text(f, o->failed ? o->error : "");
-    fputc('\n', f);
-    fflush(f);
+    n += snprintf(buf + n, PREFIX_MAX - (size_t)n, ",%llu", (unsigned long long)run_seed(sw, p, rep));
+    for (size_t k = 0; k < sw->n_vary; k++)   /* at most 20 factors of at most 17 characters */
+        n += snprintf(buf + n, PREFIX_MAX - (size_t)n, ",%.10g", sw->points[p * sw->n_vary + k]);
+    snprintf(buf + n, PREFIX_MAX - (size_t)n, ",");
+}
+
+/* One run's line, flushed; -1 when the write failed (a full disk). The error
+ * text is kept to one line, so every run is one line of the file. */
+static int write_line(const struct sweep *sw, FILE *f, const struct outcome *o)
+{
+    char prefix[PREFIX_MAX], error[sizeof o->error];
+    line_prefix(sw, o->run, prefix);
+    int bad = fputs(prefix, f) < 0;
+    for (int k = 0; k < OUTCOMES; k++) {
+        if (k > 0)
+            bad |= fputc(',', f) == EOF;
+        if (!o->failed && !isnan(o->v[k]))
+            bad |= fprintf(f, "%.6g", o->v[k]) < 0;
+    }
+    bad |= fputc(',', f) == EOF;
+    snprintf(error, sizeof error, "%s", o->failed ? o->error : "");
+    for (char *c = error; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    csv_text(f, error);
+    bad |= fputc('\n', f) == EOF;
+    bad |= fflush(f) != 0 || ferror(f);
+    return bad ? -1 : 0;
 }
 
 static int write_file(const char *dir, const char *name, const char *text, struct diag *d)
@@ -720,7 +752,9 @@ static int job_take(void *sink, size_t task, const void *result, struct diag *d)
     (void)task;
     const struct sweep_job *j = sink;
     const struct outcome *out = result;
-    write_line(j->sw, j->runs, out);
+    if (write_line(j->sw, j->runs, out))
+        return diag_fail(d, EXIT_INPUT, "cannot write run %zu to %s/runs.csv: %s; the runs before it are kept, and "
+                         "--resume continues once there is room", out->run, j->o->out, strerror(errno));
     if (out->failed && j->o->stop_on_error)
         return diag_fail(d, EXIT_INPUT, "run %zu failed: %s (--stop-on-error; see the error column of runs.csv)",
                          out->run, out->error);
@@ -777,26 +811,134 @@ static void mpi_go(int go)
 }
 #endif
 
-/* Runs already complete in runs.csv (whole lines after the header); a line
- * cut short by a kill is dropped. Returns -1 when the file is not there. */
-static long resume_point(const char *path)
+/* Whether rest (after a line's prefix) is what write_line writes after it:
+ * OUTCOMES fields, each empty or a number, then the error text, plain or
+ * quoted, then the end of the line. */
+static int rest_is_outcomes(const char *rest)
 {
-    FILE *f = fopen(path, "r+");
-    if (!f)
-        return -1;
-    long lines = -1, good_end = 0, pos = 0;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        pos++;
-        if (c == '\n') {
-            lines++;
-            good_end = pos;
+    for (int k = 0; k < OUTCOMES; k++) {
+        const char *comma = strchr(rest, ',');
+        if (!comma)
+            return 0;
+        if (comma > rest) {
+            char *end;
+            strtod(rest, &end);
+            if (end != comma)
+                return 0;
         }
+        rest = comma + 1;
     }
+    if (*rest == '"') {
+        for (rest++; *rest; rest++)
+            if (*rest == '"' && *++rest != '"')
+                break;
+        return strcmp(rest, "\n") == 0;
+    }
+    return strchr(rest, ',') == NULL && strchr(rest, '"') == NULL && strchr(rest, '\n') == rest + strlen(rest) - 1;
+}
+
+/* The runs of runs.csv that --resume may keep: the header must be this
+ * sweep's, and the i-th line after it run global_run(o, i) of this sweep, its
+ * number, point, replication, strategy, seed and design values as this sweep
+ * would write them, and its outcomes well formed. A last line cut short by a
+ * kill (no newline) is the one thing repaired: it is cut off, and that run is
+ * done again. Anything else (a line changed, duplicated, deleted or from
+ * another sweep, CRLF endings, more lines than the sweep has) is refused with
+ * its line number. Returns the runs kept, or -1 with d filled. */
+static long resume_verify(const struct sweep *sw, const struct sweep_options *o, const char *path, struct diag *d)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return diag_fail(d, EXIT_INPUT, "'%s' is missing: the folder holds no sweep to resume; --force starts afresh",
+                         path);
+    char *line = NULL, header[8192], prefix[PREFIX_MAX];
+    size_t cap = 0, total = local_total(sw, o);
+    FILE *h = fmemopen(header, sizeof header, "w");
+    if (!h) {
+        fclose(f);
+        return diag_fail(d, EXIT_INPUT, "out of memory");
+    }
+    write_header(sw, h);
+    fclose(h);
+    long lineno = 0, kept = 0, good_end = 0, rc = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        if (line[len - 1] != '\n')
+            break;   /* cut short by a kill: repaired below */
+        if (memchr(line, '\0', (size_t)len) || strchr(line, '\r')) {
+            rc = diag_fail(d, EXIT_INPUT, "%s:%ld: %s; the file was changed since the sweep wrote it, and --resume keeps "
+                           "only what it can verify (--force starts afresh)", path, lineno,
+                           strchr(line, '\r') ? "a CRLF line ending" : "a NUL byte");
+            break;
+        }
+        if (lineno == 1) {
+            if (strcmp(line, header) != 0) {
+                rc = diag_fail(d, EXIT_INPUT, "%s:1: expected this sweep's header, found '%.*s'; --force starts afresh",
+                               path, len > 80 ? 80 : (int)len - 1, line);
+                break;
+            }
+        } else {
+            if ((size_t)kept == total) {
+                rc = diag_fail(d, EXIT_INPUT, "%s:%ld: more lines than the sweep's %zu runs; --force starts afresh", path,
+                               lineno, total);
+                break;
+            }
+            size_t run = global_run(o, (size_t)kept);
+            line_prefix(sw, run, prefix);
+            size_t n = strlen(prefix);
+            if (strncmp(line, prefix, n) != 0 || !rest_is_outcomes(line + n)) {
+                rc = diag_fail(d, EXIT_INPUT, "%s:%ld: expected run %zu of this sweep, starting '%.*s', found '%.*s'; the "
+                               "file was changed, or mixed with another sweep's or shard's; --force starts afresh",
+                               path, lineno, run, (int)(n > 60 ? 60 : n), prefix, len > 60 ? 60 : (int)len - 1, line);
+                break;
+            }
+            kept++;
+        }
+        good_end = ftell(f);
+    }
+    int bad_read = ferror(f);
+    free(line);
     fclose(f);
-    if (truncate(path, good_end) != 0 || lines < 0)
+    if (rc)
         return -1;
-    return lines;
+    if (bad_read)
+        return diag_fail(d, EXIT_INPUT, "cannot read '%s'", path);
+    if (truncate(path, good_end) != 0)
+        return diag_fail(d, EXIT_INPUT, "cannot repair '%s': %s", path, strerror(errno));
+    if (good_end == 0) {   /* killed before its header was whole: write it again */
+        FILE *w = fopen(path, "w");
+        int bad = !w || fputs(header, w) < 0;
+        if (w && fclose(w) != 0)
+            bad = 1;
+        if (bad)
+            return diag_fail(d, EXIT_INPUT, "cannot repair '%s': %s", path, strerror(errno));
+    }
+    return kept;
+}
+
+/* sweep-info.csv names the runs and the shard a folder holds: resuming it as
+ * another shard would mix two shards' runs in one file. */
+static int resume_check_shard(const struct sweep *sw, const struct sweep_options *o, const char *dir, struct diag *d)
+{
+    char path[1200], text[200], want[200];
+    snprintf(path, sizeof path, "%s/sweep-info.csv", dir);
+    snprintf(want, sizeof want, "runs,shard,shards\n%zu,%d,%d\n", runs_total(sw), o->shard, o->shards);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    text[n] = '\0';
+    if (strcmp(text, want) == 0)
+        return 0;
+    int shard, shards;
+    size_t runs;
+    if (sscanf(text, "runs,shard,shards\n%zu,%d,%d", &runs, &shard, &shards) == 3)
+        return diag_fail(d, EXIT_INPUT, "'%s' holds shard %d/%d of a sweep of %zu runs; this is shard %d/%d of %zu: "
+                         "resume it with --shard %d/%d", dir, shard, shards, runs, o->shard, o->shards, runs_total(sw),
+                         shard, shards);
+    return diag_fail(d, EXIT_INPUT, "'%s' is missing or unreadable: the folder is not a sweep's; --force starts afresh",
+                     path);
 }
 
 int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d)
@@ -822,7 +964,7 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
                 old[0] = '\0';
             fclose(f);
         }
-        long done = resume_point(runs_path);
+        long done = 0;
         snprintf(path, sizeof path, "%s/sweep.cfg", dir);
         f = fopen(path, "r");
         char sweep_text[sizeof sw->text];
@@ -830,9 +972,13 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         if (f)
             fclose(f);
         sweep_text[n] = '\0';
-        if (!old || strcmp(old, config) != 0 || strcmp(sweep_text, sw->text) != 0 || done < 0)
+        if (!old || strcmp(old, config) != 0 || strcmp(sweep_text, sw->text) != 0)
             rc = diag_fail(d, EXIT_INPUT, "'%s' holds a different sweep (or none); --force starts this one afresh", dir);
         free(old);
+        if (!rc)
+            rc = resume_check_shard(sw, o, dir, d);
+        if (!rc && (done = resume_verify(sw, o, runs_path, d)) < 0)
+            rc = -1;
         if (!rc && !results_exists(marker) && (size_t)done == local_total(sw, o)) {
             free(config);
             mpi_go(0);

@@ -144,6 +144,88 @@ static void interrupted_then_resumed(void **state)
     same_runs(tmp, "whole", "cut");
 }
 
+/* --resume keeps only what it can verify (issue 10, item 2). Each damage to
+ * runs.csv below was once taken by its line count and resumed with exit 0
+ * into wrong rows; now each is refused, naming the line, and the file is
+ * left as it was. The one repair, a last line cut short by a kill, gives the
+ * bytes of a sweep never interrupted. */
+static void resume_verifies_what_it_keeps(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "full", "");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "other", "--set run.seed=2");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    static const struct {
+        const char *damage, *want;
+    } cases[] = {
+        { "head -6 full/runs.csv > c/runs.csv; sed -i '3s/.*/garbage/' c/runs.csv", "runs.csv:3: expected run 1 " },
+        { "head -5 full/runs.csv > c/runs.csv; sed -n 5p full/runs.csv >> c/runs.csv", "runs.csv:6: expected run 4 " },
+        { "head -6 full/runs.csv | sed 3d > c/runs.csv", "runs.csv:3: expected run 1 " },
+        { "head -2 full/runs.csv > c/runs.csv; sed -n 3p other/runs.csv >> c/runs.csv", "runs.csv:3: expected run 1 " },
+        { "head -6 full/runs.csv | sed 1d > c/runs.csv", "runs.csv:1: expected this sweep's header" },
+        { "head -6 full/runs.csv | sed 's/$/\\r/' > c/runs.csv", "runs.csv:1: a CRLF line ending" },
+        { "cp full/runs.csv c/runs.csv; tail -1 full/runs.csv >> c/runs.csv", "runs.csv:38: more lines than the sweep's 36" },
+        { "head -6 full/runs.csv | sed '4s/,[^,]*$/,x,y/' > c/runs.csv", "runs.csv:4: expected run 2 " },
+        { "rm c/sweep-info.csv; head -3 full/runs.csv > c/runs.csv", "sweep-info.csv' is missing" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        support_run(&r, "cd '%s' && rm -rf c && cp -r full c && touch c/.incomplete && %s && cp c/runs.csv kept.csv",
+                    tmp, cases[k].damage);
+        assert_int_equal(r.status, 0);
+        support_result_free(&r);
+        sweep(&r, tmp, "g.cfg", "c", "--resume");
+        if (r.status != 1 || !strstr(r.err, cases[k].want))
+            fail_msg("case %zu (%s): status %d, stderr: %s", k, cases[k].damage, r.status, r.err);
+        support_result_free(&r);
+        char a[1200], b[1200];
+        snprintf(a, sizeof a, "%s/c/runs.csv", tmp);
+        snprintf(b, sizeof b, "%s/kept.csv", tmp);
+        if (!strstr(cases[k].damage, "rm c/") && !support_files_equal(a, b))
+            fail_msg("case %zu: a refused resume changed runs.csv", k);
+    }
+
+    /* The repair: the last line cut short, and a header cut short. */
+    const char *cuts[] = { "head -c -7 full/runs.csv > c/runs.csv", "head -c 20 full/runs.csv > c/runs.csv",
+                           ": > c/runs.csv" };
+    for (size_t k = 0; k < 3; k++) {
+        support_run(&r, "cd '%s' && rm -rf c && cp -r full c && touch c/.incomplete && %s", tmp, cuts[k]);
+        support_result_free(&r);
+        sweep(&r, tmp, "g.cfg", "c", "--resume");
+        if (r.status != 0)
+            fail_msg("cut %zu: status %d, stderr: %s", k, r.status, r.err);
+        support_result_free(&r);
+        same_runs(tmp, "full", "c");
+    }
+}
+
+/* A shard's folder resumed as another shard would mix two shards' runs. */
+static void resume_refuses_another_shard(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "s1", "--shard 1/2");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    support_run(&r, "cd '%s' && touch s1/.incomplete && head -4 s1/runs.csv > s1/cut && mv s1/cut s1/runs.csv", tmp);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "s1", "--resume --shard 2/2");
+    if (r.status != 1 || !strstr(r.err, "holds shard 1/2") || !strstr(r.err, "--shard 1/2"))
+        fail_msg("status %d, stderr: %s", r.status, r.err);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "s1", "--resume --shard 1/2");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    sweep(&r, tmp, "g.cfg", "whole1", "--shard 1/2");
+    support_result_free(&r);
+    same_runs(tmp, "whole1", "s1");
+}
+
 static void latin_hypercube_uses_each_stratum_once(void **state)
 {
     const char *tmp = *state;
@@ -489,6 +571,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
+        T(resume_verifies_what_it_keeps), T(resume_refuses_another_shard),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
