@@ -349,7 +349,7 @@ static int cmd_run(int argc, char **argv, int compare)
         rc = diag_fail(&d, EXIT_INPUT, "'%s' already exists; choose another name for --animate, or replace it with --force",
                        animate);
     if (!rc)
-        rc = results_begin(&res, dest, force, &d);
+        rc = results_begin(&res, dest, compare ? "compare" : "run", force, &d);
     if (rc) {
         settings_free(&s);
         return fail(&d);

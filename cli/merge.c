@@ -137,7 +137,7 @@ int merge_shards(const char *const *parts, size_t n, const char *out, int force,
             goto done;
         }
     struct results res = { 0 };
-    if (results_begin(&res, out, force, d))
+    if (results_begin(&res, out, "merge", force, d))
         goto done;
     FILE *f = results_open(&res, "runs.csv", d);
     if (f) {

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "memory.h"
 #include "executor.h"
+#include "folder.h"
 #include "outcome.h"
 #include "rng.h"
 #include "schedule.h"
@@ -941,7 +942,8 @@ static int resume_check_shard(const struct sweep *sw, const struct sweep_options
                      path);
 }
 
-int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d)
+static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop,
+                            struct diag *d)
 {
     const char *dir = o->out;
     char marker[1200], runs_path[1200], path[1200];
@@ -989,14 +991,11 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         if (results_exists(dir) && !o->force)
             rc = diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its sweep, --force replaces it",
                            dir);
-        if (!rc && results_exists(dir)) {
-            char cmd[2400];
-            snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);   /* --force: the user asked to replace it */
-            if (strchr(dir, '\'') || system(cmd) != 0)
-                rc = diag_fail(d, EXIT_INPUT, "cannot remove '%s'", dir);
-        }
+        /* Forced, the old folder was set aside by sweep_run: dir is free. */
         if (!rc && (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0))
             rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
+        if (!rc)
+            rc = folder_mark(dir, "sweep", d);
         if (!rc)
             rc = write_file(dir, ".incomplete", "a sweep is running or was interrupted; --resume continues it\n", d);
         if (!rc)
@@ -1044,4 +1043,20 @@ int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volat
         return -1;
     remove(marker);
     return 0;
+}
+
+/* The folder's lock for the whole sweep; and with --force the old folder set
+ * aside (never deleted first): dropped once the new sweep is complete, put
+ * back if it fails or is interrupted. */
+int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d)
+{
+    struct folder_lock lk;
+    char aside[FOLDER_PATH_MAX];
+    if (folder_start(o->out, o->force, o->resume, o->quiet, "sweep", &lk, aside, sizeof aside, d)) {
+        mpi_go(0);
+        return -1;
+    }
+    int rc = sweep_run_locked(sw, o, stop, d);
+    folder_finish(rc, o->out, "sweep", &lk, aside, d);
+    return rc;
 }

@@ -13,6 +13,7 @@
 #include "checked.h"
 #include "csv.h"
 #include "executor.h"
+#include "folder.h"
 #include "memory.h"
 #include "outcome.h"
 #include "results.h"
@@ -1158,14 +1159,11 @@ static int prepare(const struct calibration *c, const struct calibrate_options *
     if (results_exists(dir) && !o->force)
         return diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its calibration, "
                          "--force replaces it", dir);
-    if (results_exists(dir)) {
-        char cmd[2400];
-        snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);   /* --force: the user asked to replace it */
-        if (strchr(dir, '\'') || system(cmd) != 0)
-            return diag_fail(d, EXIT_INPUT, "cannot remove '%s'", dir);
-    }
+    /* Forced, the old folder was set aside by calibrate_run: dir is free. */
     if (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0)
         return diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
+    if (folder_mark(dir, "calibrate", d))
+        return -1;
     snprintf(path, sizeof path, "%s/.incomplete", dir);
     if (write_atomic(path, write_text, "a calibration is running or was interrupted; --resume continues it\n", d))
         return -1;
@@ -1185,8 +1183,8 @@ static void state_free(struct state *s)
     free(s->pops);
 }
 
-int calibrate_run(struct calibration *c, const struct calibrate_options *o, const volatile sig_atomic_t *stop,
-                  struct diag *d)
+static int calibrate_run_locked(struct calibration *c, const struct calibrate_options *o,
+                                const volatile sig_atomic_t *stop, struct diag *d)
 {
     const char *dir = o->out;
     char path[1200];
@@ -1267,6 +1265,21 @@ int calibrate_run(struct calibration *c, const struct calibrate_options *o, cons
     free(fit.block);
     abc_population_free(&post);
     state_free(&s);
+    return rc;
+}
+
+/* As sweep_run: the folder's lock for the whole calibration, and with
+ * --force the old folder set aside until the new one is complete. */
+int calibrate_run(struct calibration *c, const struct calibrate_options *o, const volatile sig_atomic_t *stop,
+                  struct diag *d)
+{
+    struct folder_lock lk;
+    char aside[FOLDER_PATH_MAX];
+    if (folder_start(o->out, o->force, o->resume, o->quiet, "calibration", &lk, aside, sizeof aside, d)) {
+        return -1;
+    }
+    int rc = calibrate_run_locked(c, o, stop, d);
+    folder_finish(rc, o->out, "calibration", &lk, aside, d);
     return rc;
 }
 

@@ -1,24 +1,14 @@
 #define _XOPEN_SOURCE 700
 #include "results.h"
 
+#include "folder.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int remove_tree(const char *path)
-{
-    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 int results_make_parents(const char *path)
 {
@@ -41,8 +31,10 @@ int results_exists(const char *dest)
     return stat(dest, &st) == 0;
 }
 
-int results_begin(struct results *r, const char *dest, int force, struct diag *d)
+int results_begin(struct results *r, const char *dest, const char *command, int force, struct diag *d)
 {
+    r->lock.fd = -1;
+    r->tmp[0] = '\0';
     if (strlen(dest) > 1000)   /* dest and the partial folder beside it must fit their buffers whole */
         return diag_fail(d, EXIT_INPUT, "results folder path is %zu characters long; at most 1000 are accepted",
                          strlen(dest));
@@ -54,14 +46,24 @@ int results_begin(struct results *r, const char *dest, int force, struct diag *d
     if (results_exists(r->dest) && !force)
         return diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; choose another with --out, or replace it with --force",
                          r->dest);
+    if (folder_check_replaceable(r->dest, d) || folder_lock(r->dest, &r->lock, d))
+        return -1;
     const char *slash = strrchr(r->dest, '/');
     if (slash)
         snprintf(r->tmp, sizeof r->tmp, "%.*s.%s.partial-%ld", (int)(slash - r->dest + 1), r->dest, slash + 1,
                  (long)getpid());
     else
         snprintf(r->tmp, sizeof r->tmp, ".%s.partial-%ld", r->dest, (long)getpid());
-    if (results_make_parents(r->tmp) != 0 || mkdir(r->tmp, 0777) != 0)
-        return diag_fail(d, EXIT_INPUT, "cannot create results folder beside '%s': %s", r->dest, strerror(errno));
+    if (results_make_parents(r->tmp) != 0 || mkdir(r->tmp, 0777) != 0) {
+        diag_fail(d, EXIT_INPUT, "cannot create results folder beside '%s': %s", r->dest, strerror(errno));
+        r->tmp[0] = '\0';
+        folder_unlock(&r->lock);
+        return -1;
+    }
+    if (folder_mark(r->tmp, command, d)) {
+        results_abort(r);
+        return -1;
+    }
     return 0;
 }
 
@@ -77,7 +79,9 @@ FILE *results_open(struct results *r, const char *name, struct diag *d)
 
 int results_close(struct results *r, FILE *f, const char *name, struct diag *d)
 {
-    int bad = ferror(f);
+    /* On disk, not only in the kernel's cache, before the folder is renamed
+     * into place: a crash after the rename must not leave empty files. */
+    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
     if (fclose(f) != 0 || bad)
         return diag_fail(d, EXIT_INPUT, "error writing '%s/%s' (disk full?)", r->tmp, name);
     return 0;
@@ -98,12 +102,15 @@ int results_commit(struct results *r, struct diag *d)
         return diag_fail(d, EXIT_INPUT, "cannot move results into '%s': %s", r->dest, strerror(e));
     }
     if (old[0])
-        remove_tree(old);
+        folder_remove_tree(old);
+    folder_unlock(&r->lock);
     return 0;
 }
 
 void results_abort(struct results *r)
 {
     if (r->tmp[0])
-        remove_tree(r->tmp);
+        folder_remove_tree(r->tmp);
+    r->tmp[0] = '\0';
+    folder_unlock(&r->lock);
 }

@@ -87,7 +87,7 @@ static void assert_no_hidden(const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (e->d_name[0] == '.') {
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".turnaround") != 0) {   /* the results folder's marker */
             char name[300];
             snprintf(name, sizeof name, "%s", e->d_name);
             closedir(d);
@@ -597,10 +597,13 @@ static void force_replaces_existing(void **state)
 {
     const char *tmp = *state;
     char *out = path_in(tmp, "out");
-    assert_int_equal(mkdir(out, 0777), 0);
+    struct cmd_result r;
+    turnaround(&r, "run " SMALL " --quiet --out '%s'", out);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    assert_true(exists(out, ".turnaround"));
     write_in(out, "stale.txt", "old\n");
 
-    struct cmd_result r;
     turnaround(&r, "run " SMALL " --force --quiet --out '%s'", out);
     assert_status(&r, 0);
     support_result_free(&r);
@@ -609,10 +612,53 @@ static void force_replaces_existing(void **state)
     for (size_t i = 0; i < CSV_COUNT; i++)
         assert_true(exists(out, csv_files[i]));
     assert_true(exists(out, "config.cfg"));
-    /* Neither the partial folder nor the moved-aside old one remains. */
+    /* Neither the partial folder, the moved-aside old one nor the lock remains. */
     assert_no_hidden(tmp);
     assert_no_hidden(out);
     free(out);
+}
+
+/* --force replaces only a folder turnaround made (issue 10, item 8): a
+ * folder of anything else, or a file, given as --out by mistake, is left
+ * whole, for run, compare, sweep and calibrate alike. */
+static void force_leaves_a_folder_it_did_not_make(void **state)
+{
+    const char *tmp = *state;
+    char *mine = path_in(tmp, "thesis");
+    assert_int_equal(mkdir(mine, 0777), 0);
+    write_in(mine, "chapter1.tex", "years of work\n");
+    write_in(tmp, "notes.txt", "a file\n");
+    write_in(tmp, "s.cfg", "sweep = { scenario = \"configs/default.cfg\"; reps = 1;\n"
+                           " vary = ( { param = \"peers.decay\"; values = [0.02, 0.04]; } ); };\n");
+    write_in(tmp, "c.cfg", "calibrate = { scenario = \"configs/default.cfg\"; particles = 4; generations = 1;\n"
+                           " priors = ( { param = \"peers.decay\"; min = 0.01; max = 0.05; } );\n"
+                           " targets = ( { stat = \"share_failing\"; value = 0.1; sd = 0.1; } ); };\n");
+    static const char *const cmds[] = { "run " SMALL, "compare " SMALL, "sweep '@/s.cfg' --set run.months=12",
+                                        "calibrate '@/c.cfg' --set run.months=12" };
+    for (size_t k = 0; k < 4; k++)
+        for (int file = 0; file < 2; file++) {
+            char cmd[600];
+            snprintf(cmd, sizeof cmd, "%s", cmds[k]);
+            char *at = strchr(cmd, '@');
+            if (at) {
+                char rest[600];
+                snprintf(rest, sizeof rest, "%s", at + 1);
+                snprintf(at, sizeof cmd - (size_t)(at - cmd), "%s%s", tmp, rest);
+            }
+            struct cmd_result r;
+            turnaround(&r, "%s --force --quiet --no-plot --out '%s/%s'", cmd, tmp, file ? "notes.txt" : "thesis");
+            if (r.status != 1 || (!strstr(r.err, "leaves it alone") && !strstr(r.err, "left alone")))
+                fail_msg("%s over %s: status %d, stderr: %s", cmds[k], file ? "a file" : "a folder", r.status, r.err);
+            support_result_free(&r);
+        }
+    char *text = read_in(mine, "chapter1.tex");
+    assert_string_equal(text, "years of work\n");
+    free(text);
+    text = read_in(tmp, "notes.txt");
+    assert_string_equal(text, "a file\n");
+    free(text);
+    assert_no_hidden(tmp);
+    free(mine);
 }
 
 static void csv_headers_and_rows(void **state)
@@ -841,6 +887,40 @@ static void deps_waits_for_the_package_lock(void **state)
     assert_has(r.err, "has held the package manager's lock for 0 s");
     support_result_free(&r);
     free(bin);
+}
+
+/* One writer a folder (issue 10, item 5): while one run, sweep or --resume
+ * writes a folder, a second is refused at once, naming the first's process,
+ * and the first finishes as if alone. Before, two --resume duplicated rows
+ * and two runs with one --out both exited 0, one deleting the other's
+ * results. The first writer is stopped by SIGINT once the second is done. */
+static void second_writer_is_refused(void **state)
+{
+    const char *tmp = *state;
+    write_in(tmp, "s.cfg", "sweep = { scenario = \"configs/default.cfg\"; reps = 400;\n"
+                           " vary = ( { param = \"peers.decay\"; values = [0.02, 0.04]; } ); };\n");
+    for (int k = 0; k < 2; k++) {
+        char a[600], b[600];
+        if (k == 0) {
+            snprintf(a, sizeof a, "run --reps 3000 --no-plot --quiet --out '%s/o'", tmp);
+            snprintf(b, sizeof b, "run --reps 2 --no-plot --quiet --force --out '%s/o'", tmp);
+        } else {
+            snprintf(a, sizeof a, "sweep '%s/s.cfg' --quiet --no-plot --out '%s/o'", tmp, tmp);
+            snprintf(b, sizeof b, "sweep '%s/s.cfg' --quiet --no-plot --resume --out '%s/o'", tmp, tmp);
+        }
+        struct cmd_result r;
+        /* The first takes the lock, the second tries while it holds it. */
+        support_run(&r,
+                    "'%s' %s & p=$!; i=0; while [ ! -e '%s/.o.lock' ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
+                    "'%s' %s; s=$?; kill -INT $p; wait $p; exit $s",
+                    support_bin(), a, tmp, support_bin(), b);
+        if (r.status != 1 || !strstr(r.err, "is being written by another turnaround (process"))
+            fail_msg("%s while %s: status %d, stderr: %s", b, a, r.status, r.err);
+        support_result_free(&r);
+        support_run(&r, "rm -rf '%s/o'", tmp);
+        support_result_free(&r);
+    }
+    assert_no_hidden(tmp);
 }
 
 static void quiet_prints_nothing(void **state)
@@ -1206,6 +1286,8 @@ int main(void)
         T(run_too_large_for_memory_is_refused),
         T(full_standard_output_is_an_error),
         T(deps_waits_for_the_package_lock),
+        T(force_leaves_a_folder_it_did_not_make),
+        T(second_writer_is_refused),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),

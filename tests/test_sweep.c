@@ -226,6 +226,51 @@ static void resume_refuses_another_shard(void **state)
     same_runs(tmp, "whole1", "s1");
 }
 
+/* sweep --force keeps the old results until the new sweep is complete
+ * (issue 10, item 8): interrupted, the old folder is back as it was; complete,
+ * it is replaced. Before, --force deleted it before the first new run. */
+static void force_keeps_the_old_sweep_until_the_new_one_is_done(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "g.cfg", grid);
+    write_sweep(tmp, "long.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; reps = 400;\n"
+                "  vary = ( { param = \"sector.turbulence\"; values = [0.01, 0.03]; } ); };\n");
+    struct cmd_result r;
+    sweep(&r, tmp, "g.cfg", "o", "");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    support_run(&r, "cp '%s/o/runs.csv' '%s/before.csv'", tmp, tmp);
+    support_result_free(&r);
+    support_run(&r, "'%s' sweep '%s/long.cfg' " SMALL " --force --out '%s/o' & p=$!; sleep 0.5; kill -INT $p; wait $p",
+                support_bin(), tmp, tmp);
+    if (r.status == 0)
+        skip();   /* finished before the signal */
+    if (r.status != 130 || !strstr(r.err, "the earlier results in"))
+        fail_msg("status %d, stderr: %s", r.status, r.err);
+    support_result_free(&r);
+    char a[1200], b[1200];
+    snprintf(a, sizeof a, "%s/o/runs.csv", tmp);
+    snprintf(b, sizeof b, "%s/before.csv", tmp);
+    if (!support_files_equal(a, b))
+        fail_msg("the interrupted --force sweep did not leave the old results as they were");
+    sweep(&r, tmp, "g.cfg", "o", "--resume");   /* the old sweep, complete: nothing to do */
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    write_sweep(tmp, "g2.cfg",
+                "sweep = { scenario = \"@SRC@/configs/default.cfg\"; reps = 2;\n"
+                "  vary = ( { param = \"sector.turbulence\"; values = [0.01, 0.03]; } ); };\n");
+    sweep(&r, tmp, "g2.cfg", "o", "--force");
+    assert_int_equal(r.status, 0);
+    support_result_free(&r);
+    sweep(&r, tmp, "g2.cfg", "o2", "");
+    support_result_free(&r);
+    same_runs(tmp, "o", "o2");
+    support_run(&r, "ls -a '%s' | grep -c replaced", tmp);
+    assert_string_equal(r.out, "0\n");   /* nothing left aside */
+    support_result_free(&r);
+}
+
 static void latin_hypercube_uses_each_stratum_once(void **state)
 {
     const char *tmp = *state;
@@ -572,6 +617,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(jobs_do_not_change_the_results),   T(killed_and_resumed), T(interrupted_then_resumed),
         T(resume_verifies_what_it_keeps), T(resume_refuses_another_shard),
+        T(force_keeps_the_old_sweep_until_the_new_one_is_done),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
