@@ -13,6 +13,7 @@
 #include "memory.h"
 #include "params.h"
 #include "live.h"
+#include "gnuplot.h"
 #include "plot.h"
 #include "results.h"
 #include "run.h"
@@ -380,8 +381,11 @@ static int cmd_run(int argc, char **argv, int compare)
         /* Charts are drawn with the results, but a chart that fails costs no result. */
         char why[4096];
         const struct plot_options po = { "png", NULL, -1.0, NULL };
-        if (plot_results(res.tmp, &po, why, sizeof why) != 0)
+        chart_limits(s.p.plot_timeout, &interrupted);
+        if (plot_results(res.tmp, &po, why, sizeof why) != 0 && !interrupted)
             fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
+        if (interrupted)
+            rc = diag_fail(&d, EXIT_INTERRUPTED, "interrupted while drawing the charts; nothing was written");
     }
     if (!rc)
         rc = results_commit(&res, &d);
@@ -403,6 +407,22 @@ static int cmd_run(int argc, char **argv, int compare)
                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), res.dest);
     settings_free(&s);
     return 0;
+}
+
+/* The charts of a sweep or calibration, drawn once its results are complete
+ * and in place: a chart that fails costs no result; an interruption stops
+ * the drawing (exit 130), the results staying whole. */
+static int draw_after(const char *dir)
+{
+    char why[4096];
+    const struct plot_options po = { "png", NULL, -1.0, NULL };
+    if (plot_results(dir, &po, why, sizeof why) != 0 && !interrupted)
+        fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
+    if (!interrupted)
+        return 0;
+    fprintf(stderr, "turnaround: interrupted while drawing the charts; the results in %s are complete, and "
+            "'turnaround plot %s' draws them\n", dir, dir);
+    return -1;
 }
 
 static int cmd_plot(int argc, char **argv)
@@ -453,9 +473,30 @@ static int cmd_plot(int argc, char **argv)
                                "fit), found '%s'",
                                only);
     }
+    /* The folder's own time limit for a chart, where its config.cfg says. */
+    struct settings s;
+    char cfg[1200];
+    struct diag scratch = { 0 };
+    snprintf(cfg, sizeof cfg, "%s/config.cfg", dir);
+    double limit = 60.0;
+    if (results_exists(cfg) && settings_init(&s) == 0) {
+        if (settings_load(&s, cfg, &scratch) == 0)
+            limit = s.p.plot_timeout;
+        settings_free(&s);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    chart_limits(limit, &interrupted);
     char why[4096];
     const struct plot_options po = { format, only, month, outcome };
     int failed = plot_results(dir, &po, why, sizeof why);
+    if (interrupted) {
+        fprintf(stderr, "turnaround: interrupted\n");
+        return EXIT_INTERRUPTED;
+    }
     if (failed != 0) {
         fprintf(stderr, "turnaround: %s\n", why);
         return EXIT_INPUT;
@@ -551,15 +592,12 @@ static int cmd_sweep(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int rc = sweep_run(&sw, &o, &interrupted, &d);
+    chart_limits(sw.base.p.plot_timeout, &interrupted);
     sweep_free(&sw);
     if (rc)
         return fail(&d);
-    if (!o.no_plot && o.shards == 1) {
-        char why[4096];
-        const struct plot_options po = { "png", NULL, -1.0, NULL };
-        if (plot_results(o.out, &po, why, sizeof why) != 0)
-            fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
-    }
+    if (!o.no_plot && o.shards == 1 && draw_after(o.out) != 0)
+        return EXIT_INTERRUPTED;
     if (!o.quiet)
         printf("sweep %s: results in %s/\n", file, o.out);
     return 0;
@@ -646,15 +684,12 @@ static int cmd_calibrate(int argc, char **argv)
     if (executor_mpi_ranks() > 1)
         executor_mpi_finish();
 #endif
+    chart_limits(cal.base.p.plot_timeout, &interrupted);
     calibrate_free(&cal);
     if (rc)
         return fail(&d);
-    if (!o.no_plot) {
-        char why[4096];
-        const struct plot_options po = { "png", NULL, -1.0, NULL };
-        if (plot_results(o.out, &po, why, sizeof why) != 0)
-            fprintf(stderr, "turnaround: warning: results written, but not every chart: %s\n", why);
-    }
+    if (!o.no_plot && draw_after(o.out) != 0)
+        return EXIT_INTERRUPTED;
     if (!o.quiet)
         printf("calibrate %s: results in %s/\n", file, o.out);
     return 0;

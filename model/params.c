@@ -221,6 +221,8 @@ const struct param_def params_table[] = {
 
     S("compare.strategies", compare_strategies, "none; takeover; retained_ownership",
       "the arms 'turnaround compare' runs, as schedules separated by ;"),
+    R("plot.timeout", plot_timeout, 60, 1, 86400, "seconds",
+      "longest a chart may take to draw: gnuplot is stopped then, and the results are kept with a warning"),
 
     S("focal.name", focal_name, "",
       "name of a focal organisation (organisation 0) with the traits below; empty for none"),

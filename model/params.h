@@ -131,6 +131,7 @@ struct params {
     double interim_leader_traits;
 
     char compare_strategies[PARAMS_STRING_MAX];
+    double plot_timeout;
 
     char focal_name[PARAMS_STRING_MAX];
     int focal_staff;

@@ -1,10 +1,37 @@
 #include "gnuplot.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How long one chart may take, and the flag that stops the program. */
+static double limit_seconds = 60.0;
+static const volatile sig_atomic_t *stop_flag;
+
+void chart_limits(double seconds, const volatile sig_atomic_t *stop)
+{
+    limit_seconds = seconds > 0 ? seconds : 60.0;
+    stop_flag = stop;
+}
+
+int chart_stopped(void)
+{
+    return stop_flag && *stop_flag;
+}
+
+static double clock_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* Okabe & Ito (2008): black first for the control arm, then the seven hues. */
 static const char *const palette[] = {
@@ -43,22 +70,108 @@ static const char *terminal(const char *format)
     return NULL;
 }
 
-/* path quoted for sh: in single quotes, each ' inside written as '\'' */
-static const char *shell_quote(const char *path, char *buf, size_t len)
+enum gp_end { GP_DONE, GP_NOT_STARTED, GP_TIMED_OUT, GP_STOPPED };
+
+/* Run gnuplot in dir on script, its stderr to errname there, with a
+ * deadline: past it, or once the program is told to stop, gnuplot (and
+ * anything it started, in its own process group) is killed. No shell: the
+ * folder's name reaches no command line. */
+static enum gp_end run_gnuplot(const char *dir, const char *errname, const char *script, size_t len, int *status)
 {
-    size_t n = 0;
-    buf[n++] = '\'';
-    for (const char *c = path; *c && n + 5 < len; c++) {
-        if (*c == '\'') {
-            memcpy(buf + n, "'\\''", 4);
-            n += 4;
-        } else {
-            buf[n++] = *c;
-        }
+    int fds[2];
+    if (pipe(fds) != 0)
+        return GP_NOT_STARTED;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return GP_NOT_STARTED;
     }
-    buf[n++] = '\'';
-    buf[n] = '\0';
-    return buf;
+    if (pid == 0) {
+        setpgid(0, 0);
+        int e = chdir(dir) == 0 ? open(errname, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+        if (e < 0 || dup2(e, STDERR_FILENO) < 0 || dup2(fds[0], STDIN_FILENO) < 0)
+            _exit(126);
+        close(e);
+        close(fds[0]);
+        close(fds[1]);
+        execlp("gnuplot", "gnuplot", (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    close(fds[0]);
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    const double deadline = clock_now() + limit_seconds;
+    enum gp_end end = GP_DONE;
+    size_t sent = 0;
+    while (sent < len) {   /* gnuplot may stop reading: never block on it */
+        struct pollfd pf = { fds[1], POLLOUT, 0 };
+        if (chart_stopped() || clock_now() > deadline) {
+            end = chart_stopped() ? GP_STOPPED : GP_TIMED_OUT;
+            break;
+        }
+        if (poll(&pf, 1, 50) <= 0)
+            continue;
+        ssize_t n = write(fds[1], script + sent, len - sent);
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            break;   /* gnuplot went away: its status says why */
+        if (n > 0)
+            sent += (size_t)n;
+    }
+    close(fds[1]);
+    for (;;) {
+        pid_t w = waitpid(pid, status, WNOHANG);
+        if (w == pid)
+            return end;
+        if (w < 0 && errno != EINTR)
+            return end;
+        if (end == GP_DONE && (chart_stopped() || clock_now() > deadline))
+            end = chart_stopped() ? GP_STOPPED : GP_TIMED_OUT;
+        if (end != GP_DONE) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return end;
+        }
+        struct timespec nap = { 0, 10 * 1000 * 1000 };
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* Whether the chart gnuplot wrote is whole: a file that ends as its format
+ * ends (PNG's IEND chunk, SVG's closing tag, PDF's %%EOF, GIF's trailer),
+ * not one cut short by a full disk or a killed gnuplot. */
+static int output_is_whole(const char *path, const char *format)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    unsigned char head[8] = { 0 }, tail[64] = { 0 };
+    size_t nh = fread(head, 1, sizeof head, f);
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    size_t nt = 0;
+    if (size > 0 && fseek(f, size > (long)sizeof tail ? size - (long)sizeof tail : 0, SEEK_SET) == 0)
+        nt = fread(tail, 1, sizeof tail, f);
+    fclose(f);
+    if (size <= 0 || nt == 0)
+        return 0;
+    if (strcmp(format, "png") == 0)
+        return nh == 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0 && nt >= 8
+               && memcmp(tail + nt - 8, "IEND\xae\x42\x60\x82", 8) == 0;
+    if (strcmp(format, "gif") == 0)
+        return nh >= 6 && memcmp(head, "GIF8", 4) == 0 && tail[nt - 1] == 0x3b;
+    char text[65];
+    memcpy(text, tail, nt);
+    text[nt] = '\0';
+    for (size_t i = 0; i < nt; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    if (strcmp(format, "svg") == 0)
+        return strstr(text, "</svg>") != NULL;
+    if (strcmp(format, "pdf") == 0)
+        return nh >= 5 && memcmp(head, "%PDF-", 5) == 0 && strstr(text, "%%EOF") != NULL;
+    return 1;
 }
 
 int chart_begin(struct chart *c, const char *dir, const char *name, const char *format, char *err, size_t len)
@@ -71,6 +184,7 @@ int chart_begin(struct chart *c, const char *dir, const char *name, const char *
     }
     snprintf(c->dir, sizeof c->dir, "%s", dir);
     snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->format, sizeof c->format, "%s", format);
     char path[1200];
     snprintf(path, sizeof path, "%s/%s.dat", dir, name);
     c->data = fopen(path, "w");
@@ -125,16 +239,11 @@ int chart_end(struct chart *c, char *err, size_t len)
     /* gnuplot reading a pipe goes on after an error and reports it on
      * stderr, so stderr goes to a file and the exit status is checked. */
     snprintf(errpath, sizeof errpath, "%s/.%s.stderr", c->dir, c->name);
-    char cmd[5000], qdir[2400], qerr[200], errname[100];
+    char errname[100], out[1200];
     snprintf(errname, sizeof errname, ".%s.stderr", c->name);   /* in dir, where gnuplot runs */
-    snprintf(cmd, sizeof cmd, "cd %s && exec gnuplot 2>%s", shell_quote(c->dir, qdir, sizeof qdir),
-             shell_quote(errname, qerr, sizeof qerr));
+    snprintf(out, sizeof out, "%s/%s.%s", c->dir, c->name, c->format);
     int rc = -1;
-    FILE *pipe = popen(cmd, "w");
-    if (pipe) {
-        fwrite(c->script, 1, c->script_len, pipe);
-        rc = pclose(pipe);
-    }
+    enum gp_end end = run_gnuplot(c->dir, errname, c->script, c->script_len, &rc);
     chart_abort(c);
     char said[600] = "";
     FILE *e = fopen(errpath, "r");
@@ -147,12 +256,25 @@ int chart_end(struct chart *c, char *err, size_t len)
     for (char *s = said; *s; s++)
         if (*s == '\n')
             *s = ' ';
-    if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
-        if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127)
+    /* A chart that failed leaves no image: never a half-drawn one to be
+     * taken for the chart. */
+    if (end == GP_TIMED_OUT) {
+        snprintf(err, len, "chart %s: gnuplot did not finish within %g s (plot.timeout) and was stopped", c->name,
+                 limit_seconds);
+    } else if (end == GP_STOPPED) {
+        snprintf(err, len, "chart %s: interrupted", c->name);
+    } else if (end == GP_NOT_STARTED || rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
+        if (end != GP_NOT_STARTED && WIFEXITED(rc) && WEXITSTATUS(rc) == 127)
             snprintf(err, len, "chart %s: gnuplot is not installed (Debian: apt-get install gnuplot-nox)", c->name);
         else
-            snprintf(err, len, "chart %s: gnuplot failed: %s", c->name, said[0] ? said : "no message");
-        return -1;
+            snprintf(err, len, "chart %s: gnuplot failed: %s", c->name,
+                     end == GP_NOT_STARTED ? strerror(errno) : said[0] ? said : "no message");
+    } else if (!output_is_whole(out, c->format)) {
+        snprintf(err, len, "chart %s: gnuplot wrote a damaged or empty %s.%s (disk full?); it is removed", c->name,
+                 c->name, c->format);
+    } else {
+        return 0;
     }
-    return 0;
+    remove(out);
+    return -1;
 }

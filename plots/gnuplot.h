@@ -8,12 +8,14 @@
 #ifndef TURNAROUND_GNUPLOT_H
 #define TURNAROUND_GNUPLOT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
 struct chart {
     char dir[1024];
     char name[64];
+    char format[8];
     char *script;
     size_t script_len;
     FILE *gp;      /* the script being written (a memory stream) */
@@ -25,9 +27,18 @@ struct chart {
  * Returns 0, or -1 with a message in err. */
 int chart_begin(struct chart *c, const char *dir, const char *name, const char *format, char *err, size_t len);
 
-/* Write NAME.gp and run it through a pipe to gnuplot. On failure the message
- * names the chart and quotes gnuplot's own words. Frees what chart_begin took. */
+/* Write NAME.gp and run it through a pipe to gnuplot, within the time limit
+ * of chart_limits; then check that the image is whole. On failure the
+ * message names the chart and quotes gnuplot's own words, and no image is
+ * left. Frees what chart_begin took. */
 int chart_end(struct chart *c, char *err, size_t len);
+
+/* The longest a chart may take (plot.timeout), and the flag that, once set,
+ * stops the chart being drawn (the program's SIGINT and SIGTERM). */
+void chart_limits(double seconds, const volatile sig_atomic_t *stop);
+
+/* Whether that flag is set. */
+int chart_stopped(void);
 
 /* Release a chart abandoned before chart_end. */
 void chart_abort(struct chart *c);

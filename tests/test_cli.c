@@ -923,6 +923,67 @@ static void second_writer_is_refused(void **state)
     assert_no_hidden(tmp);
 }
 
+/* A stand-in gnuplot, first on PATH, with this body. */
+static char *fake_gnuplot(const char *tmp, const char *body)
+{
+    char *bin = path_in(tmp, "fakebin");
+    mkdir(bin, 0777);
+    write_in(bin, "gnuplot", body);
+    char *f = path_in(bin, "gnuplot");
+    assert_int_equal(chmod(f, 0755), 0);
+    free(f);
+    return bin;
+}
+
+/* A gnuplot that hangs is stopped after plot.timeout and the results land
+ * with a warning; SIGTERM while it hangs stops turnaround at once, with
+ * nothing written (issue 10, item 9). Before, turnaround waited forever,
+ * through SIGTERM, and never moved the results into place. */
+static void hanging_gnuplot_is_stopped(void **state)
+{
+    const char *tmp = *state;
+    char *bin = fake_gnuplot(tmp, "#!/bin/sh\nexec sleep 30\n");
+    struct cmd_result r;
+    support_run(&r, "PATH='%s':\"$PATH\" '%s' run " SMALL " --quiet --set plot.timeout=1 --out '%s/o'", bin,
+                support_bin(), tmp);
+    assert_status(&r, 0);
+    assert_has(r.err, "did not finish within 1 s (plot.timeout) and was stopped");
+    support_result_free(&r);
+    char *out = path_in(tmp, "o");
+    assert_true(exists(out, "summary.csv"));
+    assert_false(exists(out, "plots/trajectories.png"));
+    free(out);
+    support_run(&r, "PATH='%s':\"$PATH\" '%s' run " SMALL " --set plot.timeout=100 --out '%s/t' & p=$!; "
+                    "sleep 1; kill -TERM $p; wait $p",
+                bin, support_bin(), tmp);
+    assert_status(&r, 130);
+    assert_has(r.err, "interrupted while drawing the charts");
+    support_result_free(&r);
+    assert_no_results(tmp, "t");
+    free(bin);
+}
+
+/* A chart cut short (a full disk, a gnuplot that died after writing half)
+ * is removed with a warning, never kept as if whole (issue 10, item 3). */
+static void damaged_chart_is_not_kept(void **state)
+{
+    const char *tmp = *state;
+    char *bin = fake_gnuplot(tmp, "#!/bin/sh\n"
+                                  "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" | head -1)\n"
+                                  "printf '\\211PNG\\r\\n\\032\\nhalf a chart' > \"$out\"\n");
+    struct cmd_result r;
+    support_run(&r, "PATH='%s':\"$PATH\" '%s' run " SMALL " --quiet --out '%s/o'", bin, support_bin(), tmp);
+    assert_status(&r, 0);
+    assert_has(r.err, "gnuplot wrote a damaged or empty trajectories.png");
+    support_result_free(&r);
+    char *out = path_in(tmp, "o");
+    assert_true(exists(out, "summary.csv"));
+    assert_false(exists(out, "plots/trajectories.png"));
+    assert_true(exists(out, "plots/trajectories.gp"));   /* the script stays, to redraw with */
+    free(out);
+    free(bin);
+}
+
 static void quiet_prints_nothing(void **state)
 {
     const char *tmp = *state;
@@ -1288,6 +1349,8 @@ int main(void)
         T(deps_waits_for_the_package_lock),
         T(force_leaves_a_folder_it_did_not_make),
         T(second_writer_is_refused),
+        T(hanging_gnuplot_is_stopped),
+        T(damaged_chart_is_not_kept),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),
