@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "cfgtext.h"
 #include "checked.h"
 #include "csv.h"
 #include "memory.h"
@@ -215,20 +216,19 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
     snprintf(sw->file, sizeof sw->file, "%s", path);
     if (settings_init(&sw->base))
         return diag_fail(d, EXIT_INPUT, "out of memory");
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return diag_fail(d, EXIT_INPUT, "cannot read sweep file '%s': %s", path, strerror(errno));
-    size_t n = fread(sw->text, 1, sizeof sw->text - 1, f);
-    int more = fgetc(f) != EOF, bad = ferror(f);
-    sw->text[n] = '\0';
-    fclose(f);
-    if (bad)
-        return diag_fail(d, EXIT_INPUT, "cannot read sweep file '%s': read error", path);
-    if (more)
-        return diag_fail(d, EXIT_INPUT, "%s: a sweep file may be at most %zu bytes; this one is longer", path,
-                         sizeof sw->text - 1);
-    if (strlen(sw->text) != n)
-        return diag_fail(d, EXIT_INPUT, "%s: a sweep file is text; this one holds a NUL byte", path);
+    char *whole = cfgtext_read(path, d);
+    if (!whole)
+        return -1;
+    size_t n = strlen(whole);
+    if (n >= sizeof sw->text) {
+        free(whole);
+        return diag_fail(d, EXIT_INPUT, "%s: a sweep file may be at most %zu bytes; this one is %zu", path,
+                         sizeof sw->text - 1, n);
+    }
+    memcpy(sw->text, whole, n + 1);
+    free(whole);
+    if (cfgtext_refuse_includes(path, sw->text, d))
+        return -1;
     config_t cfg;
     config_init(&cfg);
     if (!config_read_string(&cfg, sw->text)) {

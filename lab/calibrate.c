@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfgtext.h"
 #include "checked.h"
 #include "csv.h"
 #include "executor.h"
@@ -341,38 +342,6 @@ static int load_strategy(struct calibration *c, const config_setting_t *g, const
     return 0;
 }
 
-static char *read_whole(const char *path, struct diag *d)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_fail(d, EXIT_INPUT, "cannot read calibration file '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *text = malloc(cap);
-    for (size_t got; text && (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
-        n += got;
-        if (n + 1 == cap) {
-            char *bigger = cap < (size_t)1 << 26 ? realloc(text, cap *= 2) : NULL;
-            if (!bigger) {
-                free(text);
-                text = NULL;
-            } else {
-                text = bigger;
-            }
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!text || bad) {
-        free(text);
-        diag_fail(d, EXIT_INPUT, "cannot read calibration file '%s'%s", path, bad ? "" : ": larger than 64 MB");
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
-}
-
 static int mul_fits(size_t a, size_t b, size_t limit)
 {
     return a == 0 || b <= limit / a;
@@ -390,7 +359,7 @@ int calibrate_load(struct calibration *c, const char *path, const struct calibra
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return diag_fail(d, EXIT_INPUT, "cannot read calibration file '%s': expected a .cfg file, found a folder",
                          path);
-    if (!(c->text = read_whole(path, d)))
+    if (!(c->text = cfgtext_read(path, d)) || cfgtext_refuse_includes(path, c->text, d))
         return -1;
     config_t cfg;
     config_init(&cfg);

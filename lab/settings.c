@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "cfgtext.h"
+
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
@@ -146,6 +148,17 @@ static int set_number(struct settings *s, const struct param_def *def, double v,
     return 0;
 }
 
+/* The first control character in v (a line break, a terminal's escape;
+ * a tab is allowed), or -1: text values are printed on terminals and drawn
+ * on charts, so they hold none. */
+static long control_at(const char *v)
+{
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+            return (long)((const char *)c - v);
+    return -1;
+}
+
 static int set_string(struct settings *s, const struct param_def *def, const char *v, const char *where,
                       struct diag *d)
 {
@@ -153,6 +166,10 @@ static int set_string(struct settings *s, const struct param_def *def, const cha
     if (strlen(v) >= PARAMS_STRING_MAX)
         return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found text of %zu characters", where, def->path,
                          expected(def, buf, sizeof buf), strlen(v));
+    long at = control_at(v);
+    if (at >= 0)
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected text without control characters, found one (code %d) at "
+                         "character %ld", where, def->path, (unsigned char)v[at], at + 1);
     params_set_string(&s->p, def, v);
     snprintf(s->origin[def_index(def)].where, sizeof s->origin[0].where, "%s", where);
     return 0;
@@ -163,6 +180,9 @@ static int set_choice(struct settings *s, const struct param_def *def, const cha
                       struct diag *d)
 {
     int i = params_choice_index(def, v);
+    if (i < 0 && control_at(v) >= 0)
+        return diag_fail(d, EXIT_INPUT, "%s: %s: expected %s, found text with control characters", where, def->path,
+                         expected(def, (char[160]){ 0 }, 160));
     if (i < 0) {
         char buf[160];
         const char *near = params_nearest_choice(def, v);
@@ -215,8 +235,8 @@ static int apply_leaf(struct settings *s, const config_setting_t *st, const char
                      found_setting(st, found, sizeof found));
 }
 
-static int apply_group(struct settings *s, const config_setting_t *group, const char *prefix, const char *file,
-                       struct diag *d)
+static int apply_group(struct settings *s, const config_setting_t *group, const char *prefix,
+                       const struct cfgtext *file, struct diag *d)
 {
     int n = config_setting_length(group);
     for (int i = 0; i < n; i++) {
@@ -224,7 +244,7 @@ static int apply_group(struct settings *s, const config_setting_t *group, const 
         const char *name = config_setting_name(st);
         char path[256], where[600];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", name ? name : "?");
-        snprintf(where, sizeof where, "%s:%u", file, config_setting_source_line(st));
+        cfgtext_where(file, config_setting_source_line(st), where, sizeof where);
         if (!prefix[0] && name && strcmp(name, "base") == 0)
             continue;
         if (config_setting_type(st) == CONFIG_TYPE_GROUP && !params_find(path)) {
@@ -243,42 +263,30 @@ static int apply_group(struct settings *s, const config_setting_t *group, const 
 
 static int load(struct settings *s, const char *path, int depth, struct diag *d)
 {
-    /* fopen succeeds on a folder, and libconfig then reports only "file I/O
-     * error" at line 0, so name the mistake here. */
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': expected a .cfg file, found a folder", path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': %s", path, strerror(errno));
-    fclose(f);
     if (depth > BASE_DEPTH_MAX)
         return diag_fail(d, EXIT_INPUT, "%s: 'base' chain deeper than %d files (a loop?)", path, BASE_DEPTH_MAX);
-
+    /* The text, its @include lines expanded (cfgtext.h says why not by
+     * libconfig), is what libconfig reads; every line keeps its own file. */
+    struct cfgtext text;
+    if (cfgtext_load(&text, path, d))
+        return -1;
     config_t cfg;
     config_init(&cfg);
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        slash[1] = '\0';
-    else
-        snprintf(dir, sizeof dir, "./");
-    config_set_include_dir(&cfg, dir);
-    if (!config_read_file(&cfg, path)) {
-        const char *file = config_error_file(&cfg), *text = config_error_text(&cfg);
-        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            diag_fail(d, EXIT_INPUT, "cannot read configuration '%s': %s", file ? file : path, text);
-        else if (strcmp(text, "syntax error") == 0)
+    char where[1200];
+    if (!config_read_string(&cfg, text.text)) {
+        const char *msg = config_error_text(&cfg);
+        cfgtext_where(&text, (unsigned)config_error_line(&cfg), where, sizeof where);
+        if (strcmp(msg, "syntax error") == 0)
             /* libconfig says no more than this, so say what it wanted. */
-            diag_fail(d, EXIT_INPUT,
-                      "%s:%d: syntax error: expected settings written name = value; and groups name = { ... };",
-                      file ? file : path, config_error_line(&cfg));
+            diag_fail(d, EXIT_INPUT, "%s: syntax error: expected settings written name = value; and groups name = { ... };",
+                      where);
         else
-            diag_fail(d, EXIT_INPUT, "%s:%d: syntax error: %s", file ? file : path, config_error_line(&cfg), text);
+            diag_fail(d, EXIT_INPUT, "%s: syntax error: %s", where, msg);
         config_destroy(&cfg);
+        cfgtext_free(&text);
         return -1;
     }
+    const char *slash = strrchr(path, '/');
 
     int rc = 0;
     const config_setting_t *root = config_root_setting(&cfg);
@@ -286,28 +294,27 @@ static int load(struct settings *s, const char *path, int depth, struct diag *d)
     if (base) {
         if (config_setting_type(base) != CONFIG_TYPE_STRING) {
             char found[160];
-            rc = diag_fail(d, EXIT_INPUT, "%s:%u: base: expected the path of a configuration in double quotes, found %s",
-                           path, config_setting_source_line(base), found_setting(base, found, sizeof found));
+            rc = diag_fail(d, EXIT_INPUT, "%s: base: expected the path of a configuration in double quotes, found %s",
+                           cfgtext_where(&text, config_setting_source_line(base), where, sizeof where),
+                           found_setting(base, found, sizeof found));
         } else {
             const char *b = config_setting_get_string(base);
-            char full[1100];
-            if (b[0] == '/')
-                snprintf(full, sizeof full, "%s", b);
+            char full[8192];
+            struct stat st;
+            cfgtext_where(&text, config_setting_source_line(base), where, sizeof where);
+            if (snprintf(full, sizeof full, "%.*s%s", b[0] == '/' || !slash ? 0 : (int)(slash - path + 1), path, b)
+                >= (int)sizeof full)
+                rc = diag_fail(d, EXIT_INPUT, "%s: base: the path is too long", where);
+            else if (stat(full, &st) != 0)
+                rc = diag_fail(d, EXIT_INPUT, "%s: base: cannot read '%s': %s", where, full, strerror(errno));
             else
-                snprintf(full, sizeof full, "%s%s", slash ? dir : "", b);
-            FILE *bf = fopen(full, "r");
-            if (!bf)
-                rc = diag_fail(d, EXIT_INPUT, "%s:%u: base: cannot read '%s': %s", path,
-                               config_setting_source_line(base), full, strerror(errno));
-            else {
-                fclose(bf);
                 rc = load(s, full, depth + 1, d);
-            }
         }
     }
     if (!rc)
-        rc = apply_group(s, root, "", path, d);
+        rc = apply_group(s, root, "", &text, d);
     config_destroy(&cfg);
+    cfgtext_free(&text);
     return rc;
 }
 

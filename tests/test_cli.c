@@ -984,6 +984,89 @@ static void damaged_chart_is_not_kept(void **state)
     free(bin);
 }
 
+/* @include as a user means it (issue 10, item 10): relative to the including
+ * file, or absolute; a folder, a FIFO or a loop refused at once with the
+ * file and line named (before: "input in flex scanner failed" and exit 2,
+ * an absolute path that never worked, a FIFO that blocked for ever). A file
+ * of megabytes is refused by its size at once (before: 60 s), and control
+ * characters in a title are refused, never printed raw to the terminal. */
+static void includes_and_hostile_files(void **state)
+{
+    const char *tmp = *state;
+    char *sub = path_in(tmp, "sub");
+    assert_int_equal(mkdir(sub, 0777), 0);
+    write_in(sub, "shared.cfg", "run = { reps = 2; months = 18; };\nsector = { orgs = 7; };\n");
+    char text[1400];
+    snprintf(text, sizeof text, "@include \"%s/shared.cfg\"\ntitle = \"Absolute\";\n", sub);
+    write_in(tmp, "abs.cfg", text);
+    write_in(tmp, "rel.cfg", "@include \"sub/shared.cfg\"   # a comment may follow\ntitle = \"Relative\";\n");
+    write_in(sub, "nested.cfg", "@include \"shared.cfg\"\n");   /* relative to sub/, its own folder */
+    write_in(tmp, "nest.cfg", "title = \"Nested\";\n@include \"sub/nested.cfg\"\norg = { stuff = 3; };\n");
+    struct cmd_result r;
+    for (int k = 0; k < 2; k++) {
+        turnaround(&r, "run '%s/%s.cfg' --no-plot --out '%s/o%d'", tmp, k ? "rel" : "abs", tmp, k);
+        assert_status(&r, 0);
+        assert_has(r.out, k ? "Relative: 1 strategy x 2 replications of 18 months, 7 organisations"
+                            : "Absolute: 1 strategy x 2 replications of 18 months, 7 organisations");
+        support_result_free(&r);
+    }
+    /* An error in the including file after an include is reported at its own line. */
+    turnaround(&r, "run '%s/nest.cfg' --no-plot --out '%s/o2'", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "nest.cfg:3: unknown parameter 'org.stuff'");
+    support_result_free(&r);
+
+    char fifo[1200];
+    snprintf(fifo, sizeof fifo, "%s/fifo", tmp);
+    assert_int_equal(mkfifo(fifo, 0666), 0);
+    write_in(tmp, "dir.cfg", "title = \"x\";\n@include \"sub\"\n");
+    write_in(tmp, "fifo.cfg", "@include \"fifo\"\n");
+    write_in(tmp, "loop.cfg", "@include \"loop.cfg\"\n");
+    write_in(tmp, "badinc.cfg", "@include sub/shared.cfg\n");
+    static const struct {
+        const char *file, *want;
+    } bad[] = {
+        { "dir.cfg", "dir.cfg:2: @include: cannot read" },
+        { "dir.cfg", "expected a .cfg file, found a folder" },
+        { "fifo.cfg", "fifo.cfg:1: @include: cannot read" },
+        { "fifo.cfg", "found a pipe (FIFO)" },
+        { "loop.cfg", "loop.cfg:1: @include: " },
+        { "badinc.cfg", "badinc.cfg:1: @include: expected @include \"file.cfg\"" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        turnaround(&r, "run '%s/%s' --no-plot --out '%s/bad'", tmp, bad[k].file, tmp);
+        if (r.status != 1 || !strstr(r.err, bad[k].want))
+            fail_msg("%s: status %d, stderr: %s", bad[k].file, r.status, r.err);
+        support_result_free(&r);
+    }
+    /* A configuration of 2 MB: refused by its size. */
+    char *big = malloc(2100000);
+    assert_non_null(big);
+    memcpy(big, "title = \"", 9);
+    memset(big + 9, 'a', 2000000);
+    memcpy(big + 2000009, "\";\n", 4);
+    write_in(tmp, "big.cfg", big);
+    free(big);
+    turnaround(&r, "run '%s/big.cfg' --no-plot --out '%s/bad'", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "a configuration file may be at most 1 MB");
+    support_result_free(&r);
+    /* An escape sequence in a title: refused, and not echoed raw. */
+    write_in(tmp, "esc.cfg", "title = \"A \\x1b[2J title\";\n");
+    turnaround(&r, "run '%s/esc.cfg' --no-plot --out '%s/bad'", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "esc.cfg:1: title: expected text without control characters, found one (code 27)");
+    assert_null(strchr(r.err, '\x1b'));
+    support_result_free(&r);
+    turnaround(&r, "run --set 'title=a'\"$(printf '\\033')\"'[2J' --no-plot --out '%s/bad'", tmp);
+    assert_status(&r, 1);
+    assert_null(strchr(r.err, '\x1b'));
+    assert_has(r.err, "\\x1b");
+    support_result_free(&r);
+    assert_no_results(tmp, "bad");
+    free(sub);
+}
+
 static void quiet_prints_nothing(void **state)
 {
     const char *tmp = *state;
@@ -1351,6 +1434,7 @@ int main(void)
         T(second_writer_is_refused),
         T(hanging_gnuplot_is_stopped),
         T(damaged_chart_is_not_kept),
+        T(includes_and_hostile_files),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),
