@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "sweep.h"
 
 static char *read_part(const char *dir, const char *name, struct diag *d)
 {
@@ -56,6 +57,16 @@ static char *common(const char *const *parts, size_t n, const char *name, struct
         free(other);
     }
     return first;
+}
+
+/* The analysis of the whole sweep, which no shard could make alone: Sobol or
+ * Morris indices need every point. */
+static int analyse(const char *dir, struct diag *d)
+{
+    static struct sweep sw;   /* large: kept off the stack */
+    int rc = sweep_load_folder(&sw, dir, d) || sweep_write_analysis(&sw, dir, d) ? -1 : 0;
+    sweep_free(&sw);
+    return rc;
 }
 
 int merge_shards(const char *const *parts, size_t n, const char *out, int force, struct diag *d)
@@ -149,7 +160,7 @@ int merge_shards(const char *const *parts, size_t n, const char *out, int force,
     snprintf(info, sizeof info, "runs,shard,shards\n%zu,1,1\n", total);
     if (!f || results_close(&res, f, "runs.csv", d) || write_text(&res, "config.cfg", config, d)
         || write_text(&res, "sweep.cfg", sweep, d) || write_text(&res, "design.csv", design, d)
-        || write_text(&res, "sweep-info.csv", info, d) || results_commit(&res, d)) {
+        || write_text(&res, "sweep-info.csv", info, d) || analyse(res.tmp, d) || results_commit(&res, d)) {
         results_abort(&res);
         goto done;
     }

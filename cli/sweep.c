@@ -188,6 +188,8 @@ static int load_factor(struct factor *f, const config_setting_t *g, const char *
 static int load_scenario(struct sweep *sw, const char *name, const struct sweep_options *o, unsigned line,
                          struct diag *d)
 {
+    if (o->scenario_file)   /* a finished sweep's folder: its resolved scenario, --set included */
+        return settings_load(&sw->base, o->scenario_file, d) || settings_check(&sw->base, d) ? -1 : 0;
     char path[2100];
     const char *slash = strrchr(sw->file, '/');
     if (strlen(name) >= sizeof path - 1024)   /* the file's own path is at most 1023 characters */
@@ -398,6 +400,18 @@ void sweep_free(struct sweep *sw)
     settings_free(&sw->base);
     free(sw->points);
     sw->points = NULL;
+}
+
+int sweep_load_folder(struct sweep *sw, const char *dir, struct diag *d)
+{
+    char path[FOLDER_PATH_MAX + 16], scenario[FOLDER_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/sweep.cfg", dir);
+    snprintf(scenario, sizeof scenario, "%s/config.cfg", dir);
+    struct sweep_options o = { 0 };
+    o.jobs = 1;
+    o.shard = o.shards = 1;
+    o.scenario_file = scenario;
+    return sweep_load(sw, path, &o, d);
 }
 
 /* ---- one run -------------------------------------------------------------- */
@@ -614,8 +628,10 @@ static int write_design(const struct sweep *sw, const char *dir, struct diag *d)
  * parameter, the first-order and total indices of the outcome's mean over
  * replications, with 95% bootstrap intervals. An outcome not defined at
  * every point (say, months to good where some never got there) is left out. */
-static int write_sensitivity(const struct sweep *sw, const char *dir, struct diag *d)
+int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d)
 {
+    if (sw->design != DESIGN_SOBOL && sw->design != DESIGN_MORRIS)
+        return 0;
     char path[1200], err[300];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     struct table t;
@@ -1039,7 +1055,7 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
     report(&pr, local_total(sw, o), local_total(sw, o), 1);
     if (write_design(sw, dir, d))
         return -1;
-    if ((sw->design == DESIGN_SOBOL || sw->design == DESIGN_MORRIS) && o->shards == 1 && write_sensitivity(sw, dir, d))
+    if (o->shards == 1 && sweep_write_analysis(sw, dir, d))
         return -1;
     remove(marker);
     return 0;

@@ -38,12 +38,22 @@ struct sweep_options {
     int no_plot;
     const char *const *sets;     /* --set assignments on the scenario */
     size_t n_sets;
+    const char *scenario_file;   /* not NULL: load this resolved scenario instead of the sweep's own */
 };
 
 /* Read a sweep file (and the scenario it names, with --set applied). On error
  * fills d, naming file, line and key. sweep_free releases it. */
 int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o, struct diag *d);
 void sweep_free(struct sweep *sw);
+
+/* The sweep a finished folder holds (its sweep.cfg, with its config.cfg as
+ * the scenario), as sweep_load. */
+int sweep_load_folder(struct sweep *sw, const char *dir, struct diag *d);
+
+/* sensitivity.csv for a Sobol or Morris sweep from dir's runs.csv (nothing
+ * for a grid or Latin hypercube). sweep_run calls it for a whole sweep, and
+ * merge for the shards joined. */
+int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d);
 
 /* Run the sweep into o->out. Returns 0, or -1 with d filled (EXIT_INTERRUPTED
  * when stopped: what finished is on disk, and --resume continues). */

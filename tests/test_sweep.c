@@ -508,6 +508,43 @@ static void shards_merge_to_the_whole(void **state)
     support_result_free(&r);
 }
 
+/* A sharded Sobol or Morris sweep, merged, has the same sensitivity.csv as
+ * the sweep run whole (issue 10, item 10: it had none). */
+static void merged_shards_have_the_sensitivity(void **state)
+{
+    const char *tmp = *state;
+    static const char *const designs[] = {
+        "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"sobol\"; samples = 8; reps = 2;\n"
+        "  vary = ( { param = \"peers.decay\"; min = 0.0; max = 0.1; },\n"
+        "           { param = \"sector.turbulence\"; min = 0.0; max = 0.03; } ); };\n",
+        "sweep = { scenario = \"@SRC@/configs/default.cfg\"; design = \"morris\"; samples = 4; reps = 2;\n"
+        "  vary = ( { param = \"peers.decay\"; min = 0.0; max = 0.1; },\n"
+        "           { param = \"sector.turbulence\"; min = 0.0; max = 0.03; } ); };\n",
+    };
+    for (int k = 0; k < 2; k++) {
+        write_sweep(tmp, "s.cfg", designs[k]);
+        struct cmd_result r;
+        support_run(&r, "cd '%s' && rm -rf whole p1 p2 merged", tmp);
+        support_result_free(&r);
+        sweep(&r, tmp, "s.cfg", "whole", "--set run.seed=7");
+        assert_int_equal(r.status, 0);
+        support_result_free(&r);
+        sweep(&r, tmp, "s.cfg", "p1", "--set run.seed=7 --shard 1/2");
+        support_result_free(&r);
+        sweep(&r, tmp, "s.cfg", "p2", "--set run.seed=7 --shard 2/2");
+        support_result_free(&r);
+        support_run(&r, "cd '%s' && '%s' merge p1 p2 --out merged", tmp, support_bin());
+        if (r.status != 0)
+            fail_msg("merge: %s", r.err);
+        support_result_free(&r);
+        char a[1200], b[1200];
+        snprintf(a, sizeof a, "%s/whole/sensitivity.csv", tmp);
+        snprintf(b, sizeof b, "%s/merged/sensitivity.csv", tmp);
+        if (!support_files_equal(a, b))
+            fail_msg("%s: the merged sensitivity.csv differs from the whole sweep's", k ? "morris" : "sobol");
+    }
+}
+
 /* turnaround-mpi over three ranks (a manager and two workers) writes the
  * same runs.csv as one process. Runs where make test built turnaround-mpi. */
 static void mpi_matches_one_process(void **state)
@@ -620,7 +657,7 @@ int main(void)
         T(force_keeps_the_old_sweep_until_the_new_one_is_done),
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
-        T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(strategies_with_their_own_exit),
+        T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(merged_shards_have_the_sensitivity), T(strategies_with_their_own_exit),
         T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
