@@ -55,7 +55,7 @@ static const char usage_text[] =
     "        [--set PATH=VALUE]...\n"
     "                                 fit a scenario's parameters to observed figures by\n"
     "                                 approximate Bayesian computation (abc-smc or rejection)\n"
-    "  merge PART... --out DIR [--force]\n"
+    "  merge PART... --out DIR [--force] [--quiet]\n"
     "                                 join the shards of a sweep (--shard K/N) into one\n"
     "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
     "                                 meaning (--tsv: tab-separated, for scripts)\n"
@@ -709,7 +709,7 @@ static int cmd_merge(int argc, char **argv)
     const char *out = NULL;
     const char *parts[1024];
     size_t n = 0;
-    int force = 0;
+    int force = 0, quiet = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (option_is(a, "--out")) {
@@ -719,6 +719,8 @@ static int cmd_merge(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("merge: unknown option '%s'", a);
         } else if (n == sizeof parts / sizeof parts[0]) {
@@ -732,6 +734,8 @@ static int cmd_merge(int argc, char **argv)
     struct diag d = { 0 };
     if (merge_shards(parts, n, out, force, &d))
         return fail(&d);
+    if (!quiet)
+        printf("merge: %zu shard%s joined; results in %s/\n", n, n == 1 ? "" : "s", out);
     return 0;
 }
 

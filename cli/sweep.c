@@ -594,13 +594,23 @@ static int write_line(const struct sweep *sw, FILE *f, const struct outcome *o)
     return bad ? -1 : 0;
 }
 
+/* fclose that also reports an error of an earlier write (a flush that
+ * failed on a full disk), which fclose alone may not. 0, or -1. */
+static int close_checked(FILE *f)
+{
+    int bad = ferror(f) || fflush(f) != 0;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
 static int write_file(const char *dir, const char *name, const char *text, struct diag *d)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    if (f)
+        fputs(text, f);
+    if (!f || close_checked(f) != 0)
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
     return 0;
 }
 
@@ -621,7 +631,7 @@ static int write_design(const struct sweep *sw, const char *dir, struct diag *d)
             fprintf(f, ",%.10g", sw->points[p * sw->n_vary + k]);
         fputc('\n', f);
     }
-    return fclose(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    return close_checked(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
 }
 
 /* sensitivity.csv for a Sobol design: per strategy, outcome and varied
@@ -691,7 +701,7 @@ int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d
     free(y);
     free(ix);
     table_free(&t);
-    return fclose(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+    return close_checked(f) == 0 ? 0 : diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
 }
 
 static char *resolved_config(const struct sweep *sw)
@@ -1008,8 +1018,11 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
             rc = diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its sweep, --force replaces it",
                            dir);
         /* Forced, the old folder was set aside by sweep_run: dir is free. */
+        int created = 0;
         if (!rc && (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0))
             rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
+        else if (!rc)
+            created = 1;
         if (!rc)
             rc = folder_mark(dir, "sweep", d);
         if (!rc)
@@ -1025,13 +1038,14 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
         }
         if (!rc) {
             FILE *f = fopen(runs_path, "w");
-            if (!f)
-                rc = diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
-            else {
+            if (f)
                 write_header(sw, f);
-                fclose(f);
-            }
+            if (!f || close_checked(f) != 0)
+                rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", runs_path, strerror(errno));
         }
+        /* A folder that never held a run is no sweep to resume: not left. */
+        if (rc && created)
+            folder_remove_tree(dir);
     }
     free(config);
     FILE *runs = rc ? NULL : fopen(runs_path, "a");

@@ -637,7 +637,18 @@ static int runs_open(const struct calibration *c, struct runs_file *rf, const ch
     header(c, mem);
     fclose(mem);
     if (resume && (rf->in = fopen(rf->path, "r")) != NULL) {
-        if (!fgets(have, sizeof have, rf->in) || strcmp(have, want) != 0) {
+        if (!fgets(have, sizeof have, rf->in))
+            have[0] = '\0';
+        size_t n = strlen(have);
+        if ((n == 0 || have[n - 1] != '\n') && strncmp(want, have, n) == 0) {
+            /* Its header cut short by a kill or a full disk, and so no row
+             * after it: written again, as a file begun afresh. */
+            fclose(rf->in);
+            rf->in = NULL;
+        }
+    }
+    if (rf->in) {
+        if (strcmp(have, want) != 0) {
             fclose(rf->in);
             rf->in = NULL;
             return diag_fail(d, EXIT_INPUT, "%s:1: expected the header '%.60s...', found '%.60s': this folder holds "
@@ -647,7 +658,10 @@ static int runs_open(const struct calibration *c, struct runs_file *rf, const ch
         rf->good_end = (long)strlen(have);
     } else {
         FILE *f = fopen(rf->path, "w");
-        if (!f || fputs(want, f) < 0 || fclose(f) != 0)
+        int bad = !f || fputs(want, f) < 0;
+        if (f && fclose(f) != 0)
+            bad = 1;
+        if (bad)
             return diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", rf->path, strerror(errno));
     }
     rf->out = fopen(rf->path, "a");
@@ -1131,16 +1145,19 @@ static int prepare(const struct calibration *c, const struct calibrate_options *
     /* Forced, the old folder was set aside by calibrate_run: dir is free. */
     if (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0)
         return diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
-    if (folder_mark(dir, "calibrate", d))
-        return -1;
+    int rc = folder_mark(dir, "calibrate", d);
     snprintf(path, sizeof path, "%s/.incomplete", dir);
-    if (write_atomic(path, write_text, "a calibration is running or was interrupted; --resume continues it\n", d))
-        return -1;
+    if (!rc)
+        rc = write_atomic(path, write_text, "a calibration is running or was interrupted; --resume continues it\n", d);
     snprintf(path, sizeof path, "%s/calibrate.cfg", dir);
-    if (write_atomic(path, write_text, c->text, d))
-        return -1;
+    if (!rc)
+        rc = write_atomic(path, write_text, c->text, d);
     snprintf(path, sizeof path, "%s/config.cfg", dir);
-    return write_atomic(path, write_text, config, d);
+    if (!rc)
+        rc = write_atomic(path, write_text, config, d);
+    if (rc)   /* a folder that never held a run is no calibration to resume: not left */
+        folder_remove_tree(dir);
+    return rc;
 }
 
 static void state_free(struct state *s)

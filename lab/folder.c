@@ -65,7 +65,10 @@ int folder_lock(const char *dest, struct folder_lock *lk, struct diag *d)
             char pid[32];
             int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
             if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n) {
+                int e = errno;
+                unlink(lk->path);   /* ours, and held: no one else has it */
                 close(fd);
+                errno = e;
                 return diag_fail(d, EXIT_INPUT, "cannot write the lock '%s': %s", lk->path, strerror(errno));
             }
             lk->fd = fd;
