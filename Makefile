@@ -51,7 +51,7 @@ MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_full $(BUILD)/tests/test_march_full \
-              $(BUILD)/tests/test_calibrate_full
+              $(BUILD)/tests/test_calibrate_full $(BUILD)/tests/test_kill_full
 VALIDATE_TESTS := $(BUILD)/tests/test_validate
 FAST_TESTS := $(filter-out $(SLOW_TESTS) $(VALIDATE_TESTS), $(TESTS))
 

@@ -1017,35 +1017,44 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
         if (results_exists(dir) && !o->force)
             rc = diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its sweep, --force replaces it",
                            dir);
-        /* Forced, the old folder was set aside by sweep_run: dir is free. */
+        /* Forced, the old folder was set aside by sweep_run: dir is free.
+         * The new folder is made whole beside it and renamed into place, so
+         * a kill leaves either no folder or one --resume can continue. */
+        char made[FOLDER_PATH_MAX], made_runs[FOLDER_PATH_MAX + 16];
         int created = 0;
-        if (!rc && (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0))
+        folder_remove_stale(dir, "creating");
+        if (!rc && folder_beside(dir, "creating", made, sizeof made) != 0)
+            rc = diag_fail(d, EXIT_INPUT, "'%s': path too long", dir);
+        if (!rc && (results_make_parents(made) != 0 || mkdir(made, 0777) != 0))
             rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
         else if (!rc)
             created = 1;
         if (!rc)
-            rc = folder_mark(dir, "sweep", d);
+            rc = folder_mark(made, "sweep", d);
         if (!rc)
-            rc = write_file(dir, ".incomplete", "a sweep is running or was interrupted; --resume continues it\n", d);
+            rc = write_file(made, ".incomplete", "a sweep is running or was interrupted; --resume continues it\n", d);
         if (!rc)
-            rc = write_file(dir, "config.cfg", config, d);
+            rc = write_file(made, "config.cfg", config, d);
         if (!rc)
-            rc = write_file(dir, "sweep.cfg", sw->text, d);
+            rc = write_file(made, "sweep.cfg", sw->text, d);
         if (!rc) {
             char info[200];
             snprintf(info, sizeof info, "runs,shard,shards\n%zu,%d,%d\n", runs_total(sw), o->shard, o->shards);
-            rc = write_file(dir, "sweep-info.csv", info, d);
+            rc = write_file(made, "sweep-info.csv", info, d);
         }
+        snprintf(made_runs, sizeof made_runs, "%s/runs.csv", made);
         if (!rc) {
-            FILE *f = fopen(runs_path, "w");
+            FILE *f = fopen(made_runs, "w");
             if (f)
                 write_header(sw, f);
             if (!f || close_checked(f) != 0)
                 rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", runs_path, strerror(errno));
         }
+        if (!rc && (folder_sync(made) != 0 || rename(made, dir) != 0))
+            rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
         /* A folder that never held a run is no sweep to resume: not left. */
         if (rc && created)
-            folder_remove_tree(dir);
+            folder_remove_tree(made);
     }
     free(config);
     FILE *runs = rc ? NULL : fopen(runs_path, "a");

@@ -1126,7 +1126,7 @@ static int prepare(const struct calibration *c, const struct calibrate_options *
                    struct diag *d)
 {
     const char *dir = o->out;
-    char path[1200];
+    char path[FOLDER_PATH_MAX + 32];
     *resume = 0;
     if (results_exists(dir) && o->resume) {
         snprintf(path, sizeof path, "%s/calibrate.cfg", dir);
@@ -1142,21 +1142,29 @@ static int prepare(const struct calibration *c, const struct calibrate_options *
     if (results_exists(dir) && !o->force)
         return diag_fail(d, EXIT_INPUT, "results folder '%s' already exists; --resume continues its calibration, "
                          "--force replaces it", dir);
-    /* Forced, the old folder was set aside by calibrate_run: dir is free. */
-    if (results_make_parents(dir) != 0 || mkdir(dir, 0777) != 0)
+    /* Forced, the old folder was set aside by calibrate_run: dir is free.
+     * The new folder is made whole beside it and renamed into place, so a
+     * kill leaves either no folder or one --resume can continue. */
+    char made[FOLDER_PATH_MAX];
+    folder_remove_stale(dir, "creating");
+    if (folder_beside(dir, "creating", made, sizeof made) != 0)
+        return diag_fail(d, EXIT_INPUT, "'%s': path too long", dir);
+    if (results_make_parents(made) != 0 || mkdir(made, 0777) != 0)
         return diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
-    int rc = folder_mark(dir, "calibrate", d);
-    snprintf(path, sizeof path, "%s/.incomplete", dir);
+    int rc = folder_mark(made, "calibrate", d);
+    snprintf(path, sizeof path, "%s/.incomplete", made);
     if (!rc)
         rc = write_atomic(path, write_text, "a calibration is running or was interrupted; --resume continues it\n", d);
-    snprintf(path, sizeof path, "%s/calibrate.cfg", dir);
+    snprintf(path, sizeof path, "%s/calibrate.cfg", made);
     if (!rc)
         rc = write_atomic(path, write_text, c->text, d);
-    snprintf(path, sizeof path, "%s/config.cfg", dir);
+    snprintf(path, sizeof path, "%s/config.cfg", made);
     if (!rc)
         rc = write_atomic(path, write_text, config, d);
+    if (!rc && (folder_sync(made) != 0 || rename(made, dir) != 0))
+        rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
     if (rc)   /* a folder that never held a run is no calibration to resume: not left */
-        folder_remove_tree(dir);
+        folder_remove_tree(made);
     return rc;
 }
 

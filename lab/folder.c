@@ -1,13 +1,13 @@
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE   /* renameat2 */
 #include "folder.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,16 +46,22 @@ int folder_lock(const char *dest, struct folder_lock *lk, struct diag *d)
         int fd = open(lk->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0)
             return diag_fail(d, EXIT_INPUT, "cannot create the lock '%s' for '%s': %s", lk->path, dest, strerror(errno));
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        /* A POSIX record lock: unlike flock, not inherited by the worker
+         * processes a sweep forks, so a worker outliving a killed manager
+         * cannot hold the folder. */
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+        if (fcntl(fd, F_SETLK, &fl) != 0) {
             int e = errno;
-            char pid[32] = "";
-            ssize_t n = read(fd, pid, sizeof pid - 1);
-            pid[n > 0 ? n : 0] = '\0';
-            pid[strcspn(pid, "\n")] = '\0';
+            struct flock who = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+            long pid = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK ? (long)who.l_pid : 0;
             close(fd);
-            if (e == EWOULDBLOCK)
+            if (e == EACCES || e == EAGAIN) {
+                char said[32] = "unknown";
+                if (pid > 0)
+                    snprintf(said, sizeof said, "%ld", pid);
                 return diag_fail(d, EXIT_INPUT, "'%s' is being written by another turnaround (process %s); wait for it to "
-                                 "finish, or choose another --out", dest, pid[0] ? pid : "unknown");
+                                 "finish, or choose another --out", dest, said);
+            }
             return diag_fail(d, EXIT_INPUT, "cannot lock '%s': %s", lk->path, strerror(e));
         }
         /* The file may have been removed by its last holder between our open
@@ -192,6 +198,50 @@ void folder_finish(int rc, const char *dest, const char *what, struct folder_loc
             snprintf(d->msg + n, sizeof d->msg - n, "; the earlier results in %s are as they were", dest);
     }
     folder_unlock(lk);
+}
+
+int folder_beside(const char *dest, const char *kind, char *out, size_t len)
+{
+    char above[FOLDER_PATH_MAX], name[FOLDER_PATH_MAX];
+    if (split(dest, above, name, sizeof above) != 0)
+        return -1;
+    return snprintf(out, len, "%s.%s.%s-%ld", above, name, kind, (long)getpid()) >= (int)len ? -1 : 0;
+}
+
+int folder_exchange(const char *a, const char *b)
+{
+    return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+}
+
+int folder_sync(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+void folder_remove_stale(const char *dest, const char *kind)
+{
+    char above[FOLDER_PATH_MAX], name[FOLDER_PATH_MAX], prefix[FOLDER_PATH_MAX + 32];
+    if (split(dest, above, name, sizeof above) != 0)
+        return;
+    snprintf(prefix, sizeof prefix, ".%s.%s-", name, kind);
+    DIR *dir = opendir(above[0] ? above : ".");
+    if (!dir)
+        return;
+    const struct dirent *e;
+    char path[2 * FOLDER_PATH_MAX + 64];
+    while ((e = readdir(dir)) != NULL)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            snprintf(path, sizeof path, "%s%s", above, e->d_name);
+            folder_remove_tree(path);
+        }
+    closedir(dir);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

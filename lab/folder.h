@@ -2,7 +2,7 @@
  *
  * - One writer at a time: a command that writes a folder (run, compare,
  *   sweep, its --resume, calibrate, merge, plot) holds a lock on it, through
- *   a lock file beside it (.NAME.lock, flock), from before its first write
+ *   a lock file beside it (.NAME.lock, an fcntl lock), from before its first write
  *   to its last; a second writer is refused, naming the first's process. The
  *   kernel drops the lock when a process dies, so a kill -9 leaves no stale
  *   lock, only the file, which the next writer reuses.
@@ -54,6 +54,22 @@ int folder_start(const char *dest, int force, int resume, int quiet, const char 
                  char *aside, size_t len, struct diag *d);
 void folder_finish(int rc, const char *dest, const char *what, struct folder_lock *lk, const char *aside,
                    struct diag *d);
+
+/* The hidden path beside dest where this process builds or keeps something
+ * of kind for it: .NAME.KIND-PID. -1 when too long. */
+int folder_beside(const char *dest, const char *kind, char *out, size_t len);
+
+/* Swap two paths at once (renameat2 RENAME_EXCHANGE): no moment where
+ * neither is there. -1 with errno (EINVAL where the file system cannot). */
+int folder_exchange(const char *a, const char *b);
+
+/* fsync a folder, so the entries in it are on disk. */
+int folder_sync(const char *dir);
+
+/* Remove what an earlier process killed while writing dest left beside it
+ * (.NAME.KIND-*, KIND "partial" or "replaced"). Only with dest's lock held:
+ * then no one else can be writing them. */
+void folder_remove_stale(const char *dest, const char *kind);
 
 /* Remove a folder and everything in it (no symbolic link is followed). */
 int folder_remove_tree(const char *path);

@@ -48,6 +48,7 @@ int results_begin(struct results *r, const char *dest, const char *command, int 
                          r->dest);
     if (folder_check_replaceable(r->dest, d) || folder_lock(r->dest, &r->lock, d))
         return -1;
+    folder_remove_stale(r->dest, "partial");   /* a killed writer's, now that none can be running */
     const char *slash = strrchr(r->dest, '/');
     if (slash)
         snprintf(r->tmp, sizeof r->tmp, "%.*s.%s.partial-%ld", (int)(slash - r->dest + 1), r->dest, slash + 1,
@@ -89,6 +90,22 @@ int results_close(struct results *r, FILE *f, const char *name, struct diag *d)
 
 int results_commit(struct results *r, struct diag *d)
 {
+    /* The folder's entries on disk before it takes dest's place. */
+    if (folder_sync(r->tmp) != 0)
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s' (disk full?): %s", r->tmp, strerror(errno));
+    if (results_exists(r->dest)) {
+        /* Swapped in one step, so a kill at any moment leaves dest whole,
+         * old or new; then the old results, now at tmp, are removed. */
+        if (folder_exchange(r->tmp, r->dest) == 0) {
+            folder_remove_tree(r->tmp);
+            r->tmp[0] = '\0';
+            folder_unlock(&r->lock);
+            return 0;
+        }
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+            return diag_fail(d, EXIT_INPUT, "cannot move results into '%s': %s", r->dest, strerror(errno));
+    }
+    /* No dest, or a file system that cannot swap: two renames. */
     char old[1300] = "";
     if (results_exists(r->dest)) {
         snprintf(old, sizeof old, "%s.old-%ld", r->tmp, (long)getpid());
@@ -101,6 +118,7 @@ int results_commit(struct results *r, struct diag *d)
             rename(old, r->dest);
         return diag_fail(d, EXIT_INPUT, "cannot move results into '%s': %s", r->dest, strerror(e));
     }
+    r->tmp[0] = '\0';
     if (old[0])
         folder_remove_tree(old);
     folder_unlock(&r->lock);
