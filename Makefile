@@ -27,7 +27,15 @@ else
 Q := @
 endif
 
-ifeq ($(MPI),1)
+ifeq ($(FUZZ),1)
+# make fuzz: the loaders under libFuzzer, with AddressSanitizer and UBSan.
+CC := clang
+BUILD := build/fuzz
+BIN := build/fuzz/bin
+WARN := $(filter-out -Werror,$(WARN))
+CFLAGS := -g -O1
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(MPI),1)
 # turnaround-mpi: the same program built with mpicc, its sweeps spread over MPI ranks.
 CC := mpicc
 BUILD := build/mpi
@@ -55,7 +63,7 @@ SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_ful
 VALIDATE_TESTS := $(BUILD)/tests/test_validate
 FAST_TESTS := $(filter-out $(SLOW_TESTS) $(VALIDATE_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-patterns check-slow validate bench mpi clean install uninstall
+.PHONY: all deps demo test check-patterns check-slow validate bench mpi fuzz clean install uninstall
 all: $(BIN)/turnaround
 
 deps:
@@ -84,6 +92,20 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(BUILD)/tests/pat
                  $(BUILD)/libturnaround.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -o $@
+
+# Fuzz harnesses for the configuration, sweep and calibration loaders and the
+# resume reader (tests/fuzz/), each run for FUZZ_SECONDS: make fuzz FUZZ_SECONDS=1800.
+FUZZ_SECONDS ?= 60
+FUZZERS := config sweep calibration resume
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined $^ $(LDLIBS) -o $@
+
+fuzz: deps all
+	@command -v clang >/dev/null 2>&1 && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a 2>/dev/null)" ] \
+	  || scripts/deps fuzz
+	$(MAKE) --no-print-directory FUZZ=1 $(FUZZERS:%=build/fuzz/fuzz_%)
+	TURNAROUND_SRC=$(CURDIR) scripts/fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
 # bin/turnaround-mpi (scripts/deps installs OpenMPI).
 mpi:

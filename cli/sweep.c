@@ -872,7 +872,7 @@ static int rest_is_outcomes(const char *rest)
  * done again. Anything else (a line changed, duplicated, deleted or from
  * another sweep, CRLF endings, more lines than the sweep has) is refused with
  * its line number. Returns the runs kept, or -1 with d filled. */
-static long resume_verify(const struct sweep *sw, const struct sweep_options *o, const char *path, struct diag *d)
+long sweep_verify_runs(const struct sweep *sw, const struct sweep_options *o, const char *path, struct diag *d)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -1005,7 +1005,7 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
         free(old);
         if (!rc)
             rc = resume_check_shard(sw, o, dir, d);
-        if (!rc && (done = resume_verify(sw, o, runs_path, d)) < 0)
+        if (!rc && (done = sweep_verify_runs(sw, o, runs_path, d)) < 0)
             rc = -1;
         if (!rc && !results_exists(marker) && (size_t)done == local_total(sw, o)) {
             free(config);

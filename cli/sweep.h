@@ -50,6 +50,11 @@ void sweep_free(struct sweep *sw);
  * the scenario), as sweep_load. */
 int sweep_load_folder(struct sweep *sw, const char *dir, struct diag *d);
 
+/* The runs of path (a runs.csv) that --resume may keep, every line checked
+ * against the sweep: the count, or -1 with d filled naming the line. Cuts
+ * off a last line cut short (the one repair). */
+long sweep_verify_runs(const struct sweep *sw, const struct sweep_options *o, const char *path, struct diag *d);
+
 /* sensitivity.csv for a Sobol or Morris sweep from dir's runs.csv (nothing
  * for a grid or Latin hypercube). sweep_run calls it for a whole sweep, and
  * merge for the shards joined. */
