@@ -384,6 +384,15 @@ static int cmd_run(int argc, char **argv, int compare)
             fprintf(stderr, "turnaround: warning: no live view: %s\n", why);
         watch.ctx = view;
     }
+    /* A run of hours is said to be one before it starts (issue 10, item 7). */
+    double steps = (double)n_arms * s.p.run_reps * s.p.run_months
+                   * ((double)s.p.org_staff * (s.p.sector_orgs - (s.p.focal_name[0] ? 1 : 0))
+                      + (s.p.focal_name[0] ? s.p.focal_staff : 0));
+    if (!quiet && steps > 1e10)
+        fprintf(stderr, "turnaround: a large run: %.2g agent-steps (%d arm%s x %d replications x %d months), about %.2g "
+                "hours at 4e7 agent-steps a second on each of %d core%s; Ctrl-C stops it, writing nothing\n", steps,
+                n_arms, n_arms == 1 ? "" : "s", s.p.run_reps, s.p.run_months,
+                steps / 4e7 / 3600.0 / (jobs > 1 ? jobs : 1), jobs > 1 ? jobs : 1, jobs > 1 ? "s" : "");
     rc = run_arms(arms, n_arms, &res, quiet, view ? 1 : jobs, &interrupted, view ? &watch : NULL, &d);
     live_close(view);
     if (!rc && !no_plot) {

@@ -472,9 +472,9 @@ static void *unit_run(void *arg)
 {
     struct unit *u = arg;
     u->failed = 0;
-    u->w = world_alloc(u->p, u->seed);
+    u->w = world_alloc_until(u->p, u->seed, u->stop);
     if (!u->w) {
-        u->failed = 1;
+        u->failed = *u->stop ? 2 : 1;
         return NULL;
     }
     for (size_t m = 0; m < u->months; m++) {

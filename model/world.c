@@ -66,6 +66,11 @@ static void place_staff(struct world *w)
 
 world *world_alloc(const struct params *p, uint64_t rep_seed)
 {
+    return world_alloc_until(p, rep_seed, NULL);
+}
+
+world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop)
+{
     struct world *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
@@ -107,8 +112,14 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
         if (gsl_rng_uniform(w->rng_standard) < 0.5)
             w->standard.value |= 1ULL << d;
 
-    for (size_t i = 0; i < w->n_orgs; i++)
+    for (size_t i = 0; i < w->n_orgs; i++) {
+        if (stop && *stop) {   /* a large sector takes a while to set up: a signal is honoured here too */
+            gsl_rng_free(net);
+            world_free(w);
+            return NULL;
+        }
         org_init(w, &w->orgs[i], i);
+    }
     peers_init_strengths(w, net);
     gsl_rng_free(net);
     observe_step(w);

@@ -4,6 +4,7 @@
 #ifndef TURNAROUND_WORLD_H
 #define TURNAROUND_WORLD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,10 @@ struct org_intervention {
  * network, the organisations, a baseline inspection). p must have passed
  * validation. Returns NULL when memory runs out, having freed what it built. */
 world *world_alloc(const struct params *p, uint64_t rep_seed);
+
+/* world_alloc that gives up, returning NULL, once *stop is set (checked
+ * between organisations while they are set up); stop may be NULL. */
+world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop);
 
 /* Free w and all it owns; world_free(NULL) does nothing. */
 void world_free(world *w);

@@ -1067,6 +1067,21 @@ static void includes_and_hostile_files(void **state)
     free(sub);
 }
 
+/* A run of hours says so before it starts, and Ctrl-C stops it with
+ * nothing written (issue 10, item 7). */
+static void large_run_says_its_size(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "'%s' run --reps 1000000 --set run.months=100000 --no-plot --out '%s/huge' & p=$!; sleep 0.5; "
+                    "kill -INT $p; wait $p",
+                support_bin(), tmp);
+    assert_status(&r, 130);
+    assert_has(r.err, "a large run: 1.8e+14 agent-steps (1 arm x 1000000 replications x 100000 months)");
+    support_result_free(&r);
+    assert_no_results(tmp, "huge");
+}
+
 static void quiet_prints_nothing(void **state)
 {
     const char *tmp = *state;
@@ -1435,6 +1450,7 @@ int main(void)
         T(hanging_gnuplot_is_stopped),
         T(damaged_chart_is_not_kept),
         T(includes_and_hostile_files),
+        T(large_run_says_its_size),
         T(unknown_command),
         T(no_command),
         T(existing_output_without_force),
