@@ -598,7 +598,7 @@ static int write_line(const struct sweep *sw, FILE *f, const struct outcome *o)
  * failed on a full disk), which fclose alone may not. 0, or -1. */
 static int close_checked(FILE *f)
 {
-    int bad = ferror(f) || fflush(f) != 0;
+    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;   /* on disk before any rename */
     return fclose(f) != 0 || bad ? -1 : 0;
 }
 
