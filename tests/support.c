@@ -9,6 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 const char *support_bin(void)
 {
     const char *b = getenv("TURNAROUND_BIN");
@@ -124,6 +129,20 @@ void support_run(struct cmd_result *r, const char *fmt, ...)
     r->err = support_read_file(path, NULL);
     support_rmtree(dir);
     free(dir);
+}
+
+void support_sh(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    struct cmd_result r;
+    support_run(&r, "%s", cmd);
+    if (r.status != 0)
+        fail_msg("%s: status %d: %s", cmd, r.status, r.err);
+    support_result_free(&r);
 }
 
 void support_result_free(struct cmd_result *r)

@@ -24,6 +24,10 @@ struct cmd_result {
 /* Run a shell command (printf-style), capturing status, stdout and stderr.
  * The command runs in the source tree's root. */
 void support_run(struct cmd_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* support_run that fails the test, showing the command and its stderr,
+ * unless the command exits 0. */
+void support_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void support_result_free(struct cmd_result *r);
 
 /* The binary under test and the source tree, from TURNAROUND_BIN and

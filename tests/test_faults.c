@@ -54,20 +54,6 @@ static int have_strace(void)
     return ok;
 }
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    struct cmd_result r;
-    support_run(&r, "%s", cmd);
-    if (r.status != 0)
-        fail_msg("%s: status %d: %s", cmd, r.status, r.err);
-    support_result_free(&r);
-}
 
 /* The command's arguments with the test folder filled in. */
 static void args_of(const struct command *c, const char *tmp, char *buf, size_t len)
@@ -103,8 +89,8 @@ static void setup_inputs(const char *tmp)
              "  targets = ( { stat = \"mean_months_to_good\"; value = 15.0; sd = 6.0; } ); };\n");
     assert_int_equal(support_write_file(path, text), 0);
     /* The shards merge joins. */
-    sh("'%s' sweep '%s/s.cfg' " SMALL " --shard 1/2 --out '%s/p1'", support_bin(), tmp, tmp);
-    sh("'%s' sweep '%s/s.cfg' " SMALL " --shard 2/2 --out '%s/p2'", support_bin(), tmp, tmp);
+    support_sh("'%s' sweep '%s/s.cfg' " SMALL " --shard 1/2 --out '%s/p1'", support_bin(), tmp, tmp);
+    support_sh("'%s' sweep '%s/s.cfg' " SMALL " --shard 2/2 --out '%s/p2'", support_bin(), tmp, tmp);
 }
 
 /* How many calls of the syscalls in set the command makes when nothing fails. */
@@ -126,24 +112,24 @@ static void one_command(const char *tmp, const struct command *c)
     snprintf(ref, sizeof ref, "%s/ref-%s", tmp, c->name);
     snprintf(dest, sizeof dest, "%s/d", tmp);
     snprintf(old, sizeof old, "%s/old-%s", tmp, c->name);
-    sh("'%s' %s --out '%s'", support_bin(), args, ref);
+    support_sh("'%s' %s --out '%s'", support_bin(), args, ref);
     /* An earlier folder for --force to replace: the same command's results
      * with one file changed, so replacing it shows. */
-    sh("cp -a '%s' '%s' && echo changed >> '%s/config.cfg'", ref, old, old);
+    support_sh("cp -a '%s' '%s' && echo changed >> '%s/config.cfg'", ref, old, old);
     for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
         for (int force = 0; force < 2; force++) {
             char fargs[4100];
             snprintf(fargs, sizeof fargs, "%s%s", args, force ? " --force" : "");
             if (force)
-                sh("rm -rf '%s' && cp -a '%s' '%s'", dest, old, dest);
+                support_sh("rm -rf '%s' && cp -a '%s' '%s'", dest, old, dest);
             long n = calls_of(ops[k][1], fargs, dest);
             if (n < 0)
                 fail_msg("%s: cannot count its %s calls", c->name, ops[k][0]);
             for (long at = 1; at <= n; at++) {
                 const char *err = at % 2 ? "ENOSPC" : "EIO";
-                sh("rm -rf '%s'%s", dest, force ? "" : "");
+                support_sh("rm -rf '%s'%s", dest, force ? "" : "");
                 if (force)
-                    sh("cp -a '%s' '%s'", old, dest);
+                    support_sh("cp -a '%s' '%s'", old, dest);
                 struct cmd_result r;
                 support_run(&r, "strace -f -qq -o /dev/null -e trace=%s -e inject=%s:error=%s:when=%ld '%s' %s --out '%s'",
                             ops[k][1], ops[k][1], err, at, support_bin(), fargs, dest);

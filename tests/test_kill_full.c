@@ -30,20 +30,6 @@ static double uniform(void)
     return (double)(rng_state >> 11) / 9007199254740992.0;
 }
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    struct cmd_result r;
-    support_run(&r, "%s", cmd);
-    if (r.status != 0)
-        fail_msg("%s: status %d: %s", cmd, r.status, r.err);
-    support_result_free(&r);
-}
 
 static double seconds(void)
 {
@@ -88,11 +74,11 @@ static void killed_run_force(void **state)
     snprintf(old, sizeof old, "%s/old", tmp);
     snprintf(dest, sizeof dest, "%s/d", tmp);
     double t0 = seconds();
-    sh("'%s' %s --out '%s'", support_bin(), args, ref);
+    support_sh("'%s' %s --out '%s'", support_bin(), args, ref);
     double took = seconds() - t0;
-    sh("cp -a '%s' '%s' && echo changed >> '%s/config.cfg'", ref, old, old);
+    support_sh("cp -a '%s' '%s' && echo changed >> '%s/config.cfg'", ref, old, old);
     for (int k = 0; k < TRIALS; k++) {
-        sh("rm -rf '%s' && cp -a '%s' '%s'", dest, old, dest);
+        support_sh("rm -rf '%s' && cp -a '%s' '%s'", dest, old, dest);
         double delay = 1.2 * took * uniform();
         kill_after(args, dest, delay);
         char what[100];
@@ -102,7 +88,7 @@ static void killed_run_force(void **state)
         if (r.status != 0)
             fail_msg("%s: the folder is neither the earlier results nor the new ones", what);
         support_result_free(&r);
-        sh("'%s' %s --out '%s'", support_bin(), args, dest);
+        support_sh("'%s' %s --out '%s'", support_bin(), args, dest);
         same_as(ref, dest, what);
         nothing_beside(tmp, what);
     }
@@ -116,10 +102,10 @@ static void killed_and_resumed(const char *tmp, const char *args, int resume_fir
     snprintf(ref, sizeof ref, "%s/ref", tmp);
     snprintf(dest, sizeof dest, "%s/d", tmp);
     double t0 = seconds();
-    sh("rm -rf '%s' && '%s' %s --out '%s'", ref, support_bin(), args, ref);
+    support_sh("rm -rf '%s' && '%s' %s --out '%s'", ref, support_bin(), args, ref);
     double took = seconds() - t0;
     for (int k = 0; k < TRIALS; k++) {
-        sh("rm -rf '%s'", dest);
+        support_sh("rm -rf '%s'", dest);
         double first = took * uniform(), delay = 1.2 * took * uniform();
         char what[160], resume[4200];
         snprintf(resume, sizeof resume, "%s --resume", args);
@@ -147,26 +133,24 @@ static const char sweep_file[] =
     "sweep = { scenario = \"%s/configs/default.cfg\"; reps = 40; strategies = [\"none\", \"takeover\"];\n"
     "  vary = ( { param = \"peers.decay\"; values = [0.02, 0.06]; } ); };\n";
 
-static void killed_sweep(void **state)
+static void sweep_killed(const char *tmp, int resume_first)
 {
-    const char *tmp = *state;
     char path[1200], text[1000], args[1400];
     snprintf(path, sizeof path, "%s/s.cfg", tmp);
     snprintf(text, sizeof text, sweep_file, support_src());
     assert_int_equal(support_write_file(path, text), 0);
     snprintf(args, sizeof args, "sweep '%s' --jobs 2 --no-plot --quiet", path);
-    killed_and_resumed(tmp, args, 0, "sweep");
+    killed_and_resumed(tmp, args, resume_first, "sweep");
+}
+
+static void killed_sweep(void **state)
+{
+    sweep_killed(*state, 0);
 }
 
 static void killed_sweep_resume(void **state)
 {
-    const char *tmp = *state;
-    char path[1200], text[1000], args[1400];
-    snprintf(path, sizeof path, "%s/s.cfg", tmp);
-    snprintf(text, sizeof text, sweep_file, support_src());
-    assert_int_equal(support_write_file(path, text), 0);
-    snprintf(args, sizeof args, "sweep '%s' --jobs 2 --no-plot --quiet", path);
-    killed_and_resumed(tmp, args, 1, "sweep");
+    sweep_killed(*state, 1);
 }
 
 static void killed_calibration(void **state)
@@ -198,7 +182,7 @@ static void sigterm_during_setup(void **state)
     const char *args = "run --reps 1 --set run.months=1 --set sector.orgs=2000 --set org.staff=5000 "
                        "--set org.team_size=100 --no-plot --quiet";
     double t0 = seconds();
-    sh("'%s' %s --out '%s/whole'", support_bin(), args, tmp);
+    support_sh("'%s' %s --out '%s/whole'", support_bin(), args, tmp);
     double whole = seconds() - t0;
     if (whole < 2.0)
         skip();   /* a machine so fast that set-up is over before the signal could tell */
