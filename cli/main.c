@@ -267,6 +267,9 @@ static int cmd_run(int argc, char **argv, int compare)
                 out = v;
             if (option_is(a, "--out") && too_long(compare ? "compare" : "run", "--out", v, OUT_MAX))
                 return EXIT_USAGE;
+            if ((option_is(a, "--reps") || option_is(a, "--seed"))
+                && too_long(compare ? "compare" : "run", option_is(a, "--reps") ? "--reps" : "--seed", v, 100))
+                return EXIT_USAGE;
         } else if (compare && option_is(a, "--strategies")) {
             if (!(strategies = option_value(argc, argv, &i, a)))
                 return EXIT_USAGE;

@@ -791,6 +791,14 @@ static void overlong_out_and_strategies_are_refused(void **state)
     assert_has(r.err, "at most 255 are accepted");
     support_result_free(&r);
     assert_no_results(tmp, "c");
+    char seed[300];
+    memset(seed, '7', 200);
+    seed[200] = '\0';
+    turnaround(&r, "run " SMALL " --quiet --seed %s --out '%s/c'", seed, tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "--seed is 200 characters long; at most 100 are accepted");
+    support_result_free(&r);
+    assert_no_results(tmp, "c");
 }
 
 /* A run too large for the memory it may use is refused before anything is
