@@ -52,7 +52,9 @@ BIN := bin
 endif
 
 MODEL_SRC := $(wildcard model/*.c)
-CLI_SRC := $(filter-out cli/main.c cli/bench.c, $(wildcard cli/*.c)) $(wildcard lab/*.c) $(wildcard plots/*.c)
+# The layers point one way: model <- lab (experiments) <- cli (the command line);
+# plots read results.
+CLI_SRC := $(wildcard lab/*.c) $(wildcard plots/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 MODEL_OBJ := $(MODEL_SRC:%.c=$(BUILD)/%.o)
