@@ -15,6 +15,7 @@
 #include "schedule.h"
 #include "settings.h"
 #include "stats.h"
+#include "takeaway.h"
 #include "world.h"
 
 /* The measures kept per organisation and month, in column order. */
@@ -22,16 +23,6 @@ enum measure { M_QUALITY, M_PERCEIVED, M_INSULARITY, M_VOICE, M_TURNOVER, M_INAD
 static const char *const measure_names[MEASURES] = {
     "quality", "perceived_quality", "insularity", "voice", "turnover", "inadequate", "code_knowledge",
     "march_knowledge",
-};
-
-/* The outcomes of an intervention, per arm, replication and organisation. */
-enum outcome {
-    O_MONTHS_TO_GOOD, O_RELAPSED, O_MONTHS_TO_RELAPSE, O_MONTHS_UNDER, O_COMMISSIONER, O_INTERIM, O_PEER_DAYS,
-    O_QUALITY_AFTER_EXIT, O_LATE_QUALITY, OUTCOMES
-};
-static const char *const outcome_names[OUTCOMES] = {
-    "months_to_good", "relapsed", "months_to_relapse", "months_under_intervention", "commissioner_months",
-    "interim_months", "peer_review_days", "quality_after_exit", "late_quality",
 };
 
 /* Failure-aligned means run from this many months before a failure to after it. */
@@ -45,11 +36,6 @@ struct record {
     uint8_t rating;
 };
 
-struct result {       /* one intervened organisation in one replication of one arm */
-    int arm, rep;
-    size_t org;
-    double v[OUTCOMES];   /* NaN where not applicable */
-};
 
 struct run {
     const struct arm *arms;
@@ -64,7 +50,7 @@ struct run {
     struct running *aligned;   /* [(arm * ALIGNED + offset) * MEASURES + k] */
     struct result *results;
     size_t n_results, cap_results;
-    FILE *traj, *summary, *reps, *net_orgs, *net_ties;
+    FILE *traj, *sector_f, *summary, *reps, *net_orgs, *net_ties;
 };
 
 /* A number, or nothing where it does not apply (NaN). */
@@ -108,20 +94,30 @@ static void record_month(struct record *rec, struct record *sector, size_t orgs,
             sec->m[k] /= (float)orgs;
 }
 
-static void write_row(struct run *r, int rep, size_t month, size_t org, const struct record *rc, int is_sector)
+/* An organisation's month: one row of trajectories.csv. */
+static void write_row(struct run *r, int rep, size_t month, size_t org, const struct record *rc)
 {
     FILE *f = r->traj;
     csv_text(f, r->strategy);
     fprintf(f, ",%d,%zu,", rep, month);
-    if (is_sector)
-        fputs("sector", f);
-    else
-        org_label(f, r->p, org);
+    org_label(f, r->p, org);
     for (int k = 0; k < M_INADEQUATE; k++)
         fprintf(f, ",%.6f", rc->m[k]);
-    fprintf(f, ",%s,", is_sector ? "" : rating_name(rc->rating));
-    if (!is_sector && !isnan(rc->measured))
+    fprintf(f, ",%s,", rating_name(rc->rating));
+    if (!isnan(rc->measured))
         fprintf(f, "%.6f", rc->measured);
+    fprintf(f, ",%d,%.6f,%.6f\n", (int)rc->m[M_INADEQUATE], rc->m[M_CODE], rc->m[M_MARCH]);
+}
+
+/* The sector's month: one row of sector.csv, means over the organisations
+ * but for the count of those rated inadequate. */
+static void write_sector_row(struct run *r, int rep, size_t month, const struct record *rc)
+{
+    FILE *f = r->sector_f;
+    csv_text(f, r->strategy);
+    fprintf(f, ",%d,%zu", rep, month);
+    for (int k = 0; k < M_INADEQUATE; k++)
+        fprintf(f, ",%.6f", rc->m[k]);
     fprintf(f, ",%d,%.6f,%.6f\n", (int)rc->m[M_INADEQUATE], rc->m[M_CODE], rc->m[M_MARCH]);
 }
 
@@ -201,10 +197,10 @@ static int write_replication(struct run *r, int arm, int rep, uint64_t seed, con
     const struct params *p = r->p;
     int control = schedule_is_control(p->intervention_schedule);
     for (size_t m = 0; m < r->months; m++) {
-        write_row(r, rep, m, 0, &r->sector[m], 1);
+        write_sector_row(r, rep, m, &r->sector[m]);
         for (size_t i = 0; i < r->orgs; i++)
             if (reported(p, w, i))
-                write_row(r, rep, m, i, &r->rec[i * r->months + m], 0);
+                write_row(r, rep, m, i, &r->rec[i * r->months + m]);
     }
 
     int failed = 0, worst = 0;
@@ -301,7 +297,7 @@ static void write_means(FILE *f, const struct run *r)
                 fprintf(f, ",%.0f", row[0].n);
                 for (int k = 0; k < MEASURES; k++) {
                     fputc(',', f);
-                    stats_write(f, &row[k]);
+                    stats_write(f, &row[k], k == M_MARCH ? -1.0 : 0.0, 1.0);
                 }
                 fputc('\n', f);
             }
@@ -320,7 +316,7 @@ static void write_aligned(FILE *f, const struct run *r)
             fprintf(f, ",%ld,%.0f", off, row[0].n);
             for (int k = 0; k < MEASURES; k++) {
                 fputc(',', f);
-                stats_write(f, &row[k]);
+                stats_write(f, &row[k], k == M_MARCH ? -1.0 : 0.0, 1.0);
             }
             fputc('\n', f);
         }
@@ -336,7 +332,8 @@ static int by_rep_org(const void *x, const void *y)
 
 /* Per arm and outcome: the mean with its 95% interval, and the mean paired
  * difference against the control arm ("none") over the replications and
- * organisations both arms intervened in, with its 95% interval. */
+ * organisations both arms intervened in, with its 95% interval; intervals
+ * within the outcome's range (Wilson's for shares), four digits. */
 static void write_comparison(FILE *f, const struct run *r)
 {
     int control = -1;
@@ -364,14 +361,27 @@ static void write_comparison(FILE *f, const struct run *r)
                 if (twin && !isnan(twin->v[k]))
                     stats_add(&diff, res->v[k] - twin->v[k]);
             }
+            double range = outcome_max[k] - outcome_min[k];
             csv_text(f, r->arms[a].p.intervention_schedule);
             fprintf(f, ",%s,%.0f,", outcome_names[k], level.n);
-            stats_write(f, &level);
+            stats_write_bounded(f, &level, outcome_min[k], outcome_max[k], outcome_share[k]);
             fprintf(f, ",%.0f,", diff.n);
-            stats_write(f, &diff);
+            stats_write_bounded(f, &diff, -range, range, 0);
             fputc('\n', f);
         }
     free(ctl);
+}
+
+static void write_pairs(FILE *f, const struct run *r)
+{
+    struct takeaway t = { r->arms, r->n_arms, r->arms[0].p.run_reps, r->results, r->n_results };
+    takeaway_pairs(f, &t);
+}
+
+static void write_outcomes(FILE *f, const struct run *r)
+{
+    struct takeaway t = { r->arms, r->n_arms, r->arms[0].p.run_reps, r->results, r->n_results };
+    takeaway_write(f, &t);
 }
 
 static int write_config(const struct params *p, struct results *res, struct diag *d)
@@ -407,6 +417,8 @@ static int close_all(struct run *r, struct results *res, struct diag *d)
     int rc = 0;
     if (r->traj && results_close(res, r->traj, "trajectories.csv", d))
         rc = -1;
+    if (r->sector_f && results_close(res, r->sector_f, "sector.csv", d))
+        rc = -1;
     if (r->summary && results_close(res, r->summary, "summary.csv", d))
         rc = -1;
     if (r->reps && results_close(res, r->reps, "replications.csv", d))
@@ -415,7 +427,7 @@ static int close_all(struct run *r, struct results *res, struct diag *d)
         rc = -1;
     if (r->net_ties && results_close(res, r->net_ties, "network_ties.csv", d))
         rc = -1;
-    r->traj = r->summary = r->reps = r->net_orgs = r->net_ties = NULL;
+    r->traj = r->sector_f = r->summary = r->reps = r->net_orgs = r->net_ties = NULL;
     return rc;
 }
 
@@ -432,7 +444,8 @@ static int write_table(struct results *res, const char *name, void (*fn)(FILE *,
 static int open_all(struct run *r, struct results *res, struct diag *d)
 {
     r->traj = results_open(res, "trajectories.csv", d);
-    r->summary = r->traj ? results_open(res, "summary.csv", d) : NULL;
+    r->sector_f = r->traj ? results_open(res, "sector.csv", d) : NULL;
+    r->summary = r->sector_f ? results_open(res, "summary.csv", d) : NULL;
     r->reps = r->summary ? results_open(res, "replications.csv", d) : NULL;
     r->net_orgs = r->reps ? results_open(res, "network_orgs.csv", d) : NULL;
     r->net_ties = r->net_orgs ? results_open(res, "network_ties.csv", d) : NULL;
@@ -443,6 +456,9 @@ static int open_all(struct run *r, struct results *res, struct diag *d)
     fputs("strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating,measured_quality,"
           "inadequate,code_knowledge,march_knowledge\n",
           r->traj);
+    fputs("strategy,rep,month,quality,perceived_quality,insularity,voice,turnover,orgs_inadequate,code_knowledge,"
+          "march_knowledge\n",
+          r->sector_f);
     fputs("strategy,rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure,quality_at_failure,"
           "perceived_quality_at_failure,insularity_at_failure,voice_at_failure,intervened,start_month",
           r->summary);
@@ -617,6 +633,14 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
         rc = write_table(res, "failures.csv", write_aligned, &r, d);
     if (!rc && n_arms > 1)
         rc = write_table(res, "comparison.csv", write_comparison, &r, d);
+    if (!rc && n_arms > 1)
+        rc = write_table(res, "pairs.csv", write_pairs, &r, d);
+    if (!rc)
+        rc = write_table(res, "outcomes.txt", write_outcomes, &r, d);
+    if (!rc && !quiet) {
+        write_outcomes(stdout, &r);
+        fputc('\n', stdout);
+    }
     run_free(&r);
     return rc;
 }

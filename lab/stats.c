@@ -11,7 +11,7 @@ void stats_add(struct running *s, double x)
     s->m2 += delta * (x - s->mean);
 }
 
-void stats_write(FILE *f, const struct running *s)
+void stats_write(FILE *f, const struct running *s, double min, double max)
 {
     if (s->n < 1.0) {
         fputs(",,", f);
@@ -22,5 +22,51 @@ void stats_write(FILE *f, const struct running *s)
         return;
     }
     double half = gsl_cdf_tdist_Pinv(0.975, s->n - 1.0) * sqrt(s->m2 / (s->n - 1.0) / s->n);
-    fprintf(f, "%.6f,%.6f,%.6f", s->mean, s->mean - half, s->mean + half);
+    double lo = s->mean - half < min ? min : s->mean - half, hi = s->mean + half > max ? max : s->mean + half;
+    fprintf(f, "%.6f,%.6f,%.6f", s->mean, lo, hi);
+}
+
+int stats_interval(const struct running *s, double min, double max, int share, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (s->n < (share ? 1.0 : 2.0))
+        return -1;
+    if (share) {   /* Wilson (1927), z for 95% */
+        const double z = 1.959963984540054, n = s->n, p = s->mean;
+        double centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        double half = z / (1.0 + z * z / n) * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
+        *lo = centre - half;
+        *hi = centre + half;
+    } else {
+        double half = gsl_cdf_tdist_Pinv(0.975, s->n - 1.0) * sqrt(s->m2 / (s->n - 1.0) / s->n);
+        *lo = s->mean - half;
+        *hi = s->mean + half;
+    }
+    *lo = *lo < min ? min : *lo > max ? max : *lo;
+    *hi = *hi > max ? max : *hi < min ? min : *hi;
+    return 0;
+}
+
+void stats_number(FILE *f, double v)
+{
+    if (isnan(v))
+        return;
+    if (v == 0.0)
+        v = 0.0;   /* no "-0" */
+    if (fabs(v) >= 1e4)
+        fprintf(f, "%.0f", v);
+    else
+        fprintf(f, "%.4g", v);
+}
+
+void stats_write_bounded(FILE *f, const struct running *s, double min, double max, int share)
+{
+    double lo, hi;
+    if (s->n >= 1.0)
+        stats_number(f, s->mean);
+    stats_interval(s, min, max, share, &lo, &hi);
+    fputc(',', f);
+    stats_number(f, lo);
+    fputc(',', f);
+    stats_number(f, hi);
 }

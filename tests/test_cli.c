@@ -25,7 +25,7 @@
 #define SMALL "--reps 2 --set run.months=24 --set sector.orgs=8"
 
 static const char *const csv_files[] = {
-    "trajectories.csv", "summary.csv", "means.csv", "replications.csv", "failures.csv",
+    "trajectories.csv", "sector.csv", "summary.csv", "means.csv", "replications.csv", "failures.csv", "outcomes.txt",
 };
 #define CSV_COUNT (sizeof csv_files / sizeof csv_files[0])
 
@@ -565,7 +565,7 @@ static void different_seed_different_trajectories(void **state)
     const char *tmp = *state;
     run_ok(tmp, "a", "--seed 7");
     run_ok(tmp, "b", "--seed 8");
-    char *a = path_in(tmp, "a/trajectories.csv"), *b = path_in(tmp, "b/trajectories.csv");
+    char *a = path_in(tmp, "a/sector.csv"), *b = path_in(tmp, "b/sector.csv");
     assert_false(support_files_equal(a, b));
     free(a);
     free(b);
@@ -671,12 +671,20 @@ static void csv_headers_and_rows(void **state)
     const char *want_traj = "strategy,rep,month,org,quality,perceived_quality,insularity,voice,turnover,rating";
     if (strncmp(traj, want_traj, strlen(want_traj)) != 0)
         fail_msg("trajectories.csv header:\n%.200s", traj);
-    /* One sector row per replication and month, months 0..24. */
-    int sector_rows = 0;
-    for (const char *c = traj; (c = strstr(c, ",sector,")) != NULL; c++)
+    /* Organisations only: the sector's rows are in sector.csv, where
+     * inadequate is a count, not a 0 or 1. */
+    assert_null(strstr(traj, ",sector,"));
+    free(traj);
+    char *sector = read_in(dir, "sector.csv");
+    const char *want_sector = "strategy,rep,month,quality,perceived_quality,insularity,voice,turnover,orgs_inadequate,"
+                              "code_knowledge,march_knowledge\n";
+    if (strncmp(sector, want_sector, strlen(want_sector)) != 0)
+        fail_msg("sector.csv header:\n%.200s", sector);
+    int sector_rows = -1;   /* one row per replication and month, months 0..24, after the header */
+    for (const char *c = sector; (c = strchr(c, '\n')) != NULL; c++)
         sector_rows++;
     assert_int_equal(sector_rows, 2 * 25);
-    free(traj);
+    free(sector);
 
     char *sum = read_in(dir, "summary.csv");
     const char *want_sum = "strategy,rep,org,month_failed,months_inadequate,min_quality,perception_gap_at_failure";
@@ -1307,22 +1315,23 @@ static void compare_arms_identical_before_intervention(void **state)
     assert_status(&r, 0);
     support_result_free(&r);
     char *dir = path_in(tmp, "c");
-    char *traj = read_in(dir, "trajectories.csv");
-    /* rows[arm][rep][month][sector or focal], pointing into traj after the strategy field */
+    /* rows[arm][rep][month][sector or focal], pointing into the files after the
+     * strategy field: sector.csv's rows and trajectories.csv's focal rows */
     static char *rows[3][2][41][2];
     memset(rows, 0, sizeof rows);
     int compared = 0;
-    for (char *line = strtok(strchr(traj, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
-        int arm = strncmp(line, "none,", 5) == 0 ? 0 : strncmp(line, "takeover,", 9) == 0 ? 1 : 2;   /* the third is quoted: "blame:6, interim" */
-        char *rest = strchr(line + (line[0] == '"' ? strchr(line + 1, '"') - line : 0), ',') + 1;
-        int rep, month;
-        char org[32];
-        if (sscanf(rest, "%d,%d,%31[^,]", &rep, &month, org) != 3 || month > 40 || rep > 1)
-            fail_msg("unexpected row: %s", line);
-        int which = strcmp(org, "sector") == 0 ? 0 : strcmp(org, "focal") == 0 ? 1 : -1;
-        if (which >= 0)
-            rows[arm][rep][month][which] = rest;
-    }
+    char *texts[2] = { read_in(dir, "sector.csv"), read_in(dir, "trajectories.csv") };
+    for (int which = 0; which < 2; which++)
+        for (char *line = strtok(strchr(texts[which], '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+            int arm = strncmp(line, "none,", 5) == 0 ? 0 : strncmp(line, "takeover,", 9) == 0 ? 1 : 2;   /* the third is quoted: "blame:6, interim" */
+            char *rest = strchr(line + (line[0] == '"' ? strchr(line + 1, '"') - line : 0), ',') + 1;
+            int rep, month;
+            char org[32] = "";
+            if (sscanf(rest, "%d,%d,%31[^,]", &rep, &month, org) < 2 || month > 40 || rep > 1)
+                fail_msg("unexpected row: %s", line);
+            if (which == 0 || strcmp(org, "focal") == 0)
+                rows[arm][rep][month][which] = rest;
+        }
     for (int rep = 0; rep < 2; rep++)
         for (int month = 0; month < 12; month++)   /* the start: month 0's rating + 12 months' delay */
             for (int which = 0; which < 2; which++)
@@ -1334,7 +1343,8 @@ static void compare_arms_identical_before_intervention(void **state)
     assert_int_equal(compared, 2 * 12 * 2 * 2);
     /* and they part once it has started */
     assert_true(strcmp(rows[0][0][30][1], rows[1][0][30][1]) != 0);
-    free(traj);
+    free(texts[0]);
+    free(texts[1]);
     free(dir);
 }
 
