@@ -14,8 +14,19 @@
  * (to a worker) or its result (back). */
 struct message {
     size_t task;
-    unsigned char block[EXECUTOR_BLOCK_MAX];
+    unsigned char block[];   /* as large as b's payload or result, whichever is larger */
 };
+
+static size_t message_bytes(const struct executor_batch *b)
+{
+    return sizeof(struct message) + (b->payload_size > b->result_size ? b->payload_size : b->result_size);
+}
+
+/* A message for b's tasks, zeroed; NULL when memory runs out. */
+static struct message *message_new(const struct executor_batch *b)
+{
+    return calloc(1, message_bytes(b));
+}
 
 #define NO_MORE_TASKS ((size_t)-1)
 
@@ -73,20 +84,24 @@ static int interrupted(size_t taken, size_t total, struct diag *d)
 
 static int run_here(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d)
 {
-    struct message m;
-    unsigned char result[EXECUTOR_BLOCK_MAX];
-    for (size_t task = b->first; task < b->total; task++) {
-        if (*stop)
-            return interrupted(task, b->total, d);
+    struct message *m = message_new(b), *result = message_new(b);
+    int rc = m && result ? 0 : diag_fail(d, EXIT_INPUT, "out of memory");
+    for (size_t task = b->first; task < b->total && !rc; task++) {
+        if (*stop) {
+            rc = interrupted(task, b->total, d);
+            break;
+        }
         if (b->payload)
-            b->payload(b->sink, task, m.block);
-        b->run(b->ctx, task, m.block, result);
-        if (b->take(b->sink, task, result, d))
-            return -1;
-        if (b->progress)
+            b->payload(b->sink, task, m->block);
+        b->run(b->ctx, task, m->block, result->block);
+        if (b->take(b->sink, task, result->block, d))
+            rc = -1;
+        else if (b->progress)
             b->progress(b->sink, task + 1 - b->first);
     }
-    return 0;
+    free(m);
+    free(result);
+    return rc;
 }
 
 /* ---- worker processes ------------------------------------------------------ */
@@ -132,11 +147,13 @@ static void worker_loop(const struct executor_batch *b, int task, int result)
 {
     signal(SIGINT, SIG_IGN);   /* the caller decides when to stop; a task in hand is finished */
     signal(SIGTERM, SIG_IGN);
-    static struct message in, out;
-    while (read_all(task, &in, sizeof in.task + b->payload_size) == 1) {
-        out.task = in.task;
-        b->run(b->ctx, in.task, in.block, out.block);
-        if (write_all(result, &out, sizeof out.task + b->result_size))
+    struct message *in = message_new(b), *out = message_new(b);
+    if (!in || !out)
+        _exit(1);   /* the caller sees the worker die */
+    while (read_all(task, in, sizeof in->task + b->payload_size) == 1) {
+        out->task = in->task;
+        b->run(b->ctx, in->task, in->block, out->block);
+        if (write_all(result, out, sizeof out->task + b->result_size))
             break;
     }
     _exit(0);
@@ -194,9 +211,10 @@ static int run_workers(const struct executor_batch *b, const volatile sig_atomic
     size_t jobs = (size_t)b->jobs, next = b->first;
     struct worker *w = calloc(jobs, sizeof *w);
     struct ring q = { 0 };
-    static struct message m;
-    if (!w || ring_init(&q, 16 * jobs, b->result_size, b->first)) {
+    struct message *m = message_new(b);
+    if (!w || !m || ring_init(&q, 16 * jobs, b->result_size, b->first)) {
         free(w);
+        free(m);
         ring_free(&q);
         return diag_fail(d, EXIT_INPUT, "out of memory");
     }
@@ -205,10 +223,10 @@ static int run_workers(const struct executor_batch *b, const volatile sig_atomic
     for (;;) {
         for (size_t k = 0; k < jobs && !*stop && !stopped && !died; k++)
             if (w[k].pid && !w[k].busy && next < b->total && ring_fits(&q, next)) {
-                m.task = next;
+                m->task = next;
                 if (b->payload)
-                    b->payload(b->sink, next, m.block);
-                if (write_all(w[k].task, &m, sizeof m.task + b->payload_size)) {
+                    b->payload(b->sink, next, m->block);
+                if (write_all(w[k].task, m, sizeof m->task + b->payload_size)) {
                     died = 1;
                     break;
                 }
@@ -231,11 +249,11 @@ static int run_workers(const struct executor_batch *b, const volatile sig_atomic
                 continue;
             size_t k = map[i];
             w[k].busy = 0;
-            if (read_all(w[k].result, &m, sizeof m.task + b->result_size) != 1) {
+            if (read_all(w[k].result, m, sizeof m->task + b->result_size) != 1) {
                 died = 1;
                 continue;
             }
-            if (!stopped && ring_put(&q, b, m.task, m.block, d)) {
+            if (!stopped && ring_put(&q, b, m->task, m->block, d)) {
                 stopped = 1;
                 rc = -1;
             }
@@ -243,6 +261,7 @@ static int run_workers(const struct executor_batch *b, const volatile sig_atomic
     }
     stop_workers(w, jobs);
     free(w);
+    free(m);
     size_t taken = q.next;
     ring_free(&q);
     if (rc)
@@ -282,9 +301,10 @@ static int run_ranks(const struct executor_batch *b, const volatile sig_atomic_t
     size_t next = b->first, busy = 0, n_idle = 0;
     struct ring q = { 0 };
     int *idle = calloc((size_t)ranks, sizeof *idle);
-    static struct message m;
-    if (!idle || ring_init(&q, 16 * (size_t)ranks, b->result_size, b->first)) {
+    struct message *m = message_new(b);
+    if (!idle || !m || ring_init(&q, 16 * (size_t)ranks, b->result_size, b->first)) {
         free(idle);
+        free(m);
         ring_free(&q);
         return diag_fail(d, EXIT_INPUT, "out of memory");
     }
@@ -293,23 +313,24 @@ static int run_ranks(const struct executor_batch *b, const volatile sig_atomic_t
     int rc = 0;
     for (;;) {
         while (n_idle > 0 && !*stop && !rc && next < b->total && ring_fits(&q, next)) {
-            m.task = next;
+            m->task = next;
             if (b->payload)
-                b->payload(b->sink, next, m.block);
-            MPI_Send(&m, (int)(sizeof m.task + b->payload_size), MPI_BYTE, idle[--n_idle], TAG_TASK, MPI_COMM_WORLD);
+                b->payload(b->sink, next, m->block);
+            MPI_Send(m, (int)(sizeof m->task + b->payload_size), MPI_BYTE, idle[--n_idle], TAG_TASK, MPI_COMM_WORLD);
             next++;
             busy++;
         }
         if (busy == 0)
             break;
         MPI_Status st;
-        MPI_Recv(&m, (int)sizeof m, MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st);
+        MPI_Recv(m, (int)message_bytes(b), MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st);
         busy--;
         idle[n_idle++] = st.MPI_SOURCE;
-        if (!rc && ring_put(&q, b, m.task, m.block, d))
+        if (!rc && ring_put(&q, b, m->task, m->block, d))
             rc = -1;
     }
     free(idle);
+    free(m);
     size_t taken = q.next;
     ring_free(&q);
     if (rc)
@@ -319,15 +340,19 @@ static int run_ranks(const struct executor_batch *b, const volatile sig_atomic_t
 
 void executor_mpi_serve(const struct executor_batch *b)
 {
-    static struct message in, out;
+    struct message *in = message_new(b), *out = message_new(b);
+    if (!in || !out)
+        MPI_Abort(MPI_COMM_WORLD, 1);   /* out of memory on a rank: the whole job stops, loudly */
     for (;;) {
-        MPI_Recv(&in, (int)sizeof in, MPI_BYTE, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (in.task == NO_MORE_TASKS)
-            return;
-        out.task = in.task;
-        b->run(b->ctx, in.task, in.block, out.block);
-        MPI_Send(&out, (int)(sizeof out.task + b->result_size), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        MPI_Recv(in, (int)message_bytes(b), MPI_BYTE, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (in->task == NO_MORE_TASKS)
+            break;
+        out->task = in->task;
+        b->run(b->ctx, in->task, in->block, out->block);
+        MPI_Send(out, (int)(sizeof out->task + b->result_size), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
     }
+    free(in);
+    free(out);
 }
 
 void executor_mpi_finish(void)

@@ -16,8 +16,9 @@
 
 #include "diag.h"
 
-/* The most bytes a payload or a result may have. */
-#define EXECUTOR_BLOCK_MAX 4096
+/* The most bytes a payload or a result may have: 1 MiB (a sweep's run with
+ * its monthly series is a few kilobytes). */
+#define EXECUTOR_BLOCK_MAX ((size_t)1 << 20)
 
 struct executor_batch {
     size_t first, total;          /* run tasks first .. total - 1 */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "series.h"
 #include "sweep.h"
 
 static char *read_part(const char *dir, const char *name, struct diag *d)
@@ -66,6 +67,90 @@ static int analyse(const char *dir, struct diag *d)
     static struct sweep sw;   /* large: kept off the stack */
     int rc = sweep_load_folder(&sw, dir, d) || sweep_write_analysis(&sw, dir, d) ? -1 : 0;
     sweep_free(&sw);
+    return rc;
+}
+
+/* The shards' series.csv joined in run order into res, when the sweep
+ * writes series (part 0 has one): every part must have the same header, and
+ * every run's lines must be in exactly one part, together. */
+static int merge_series(const char *const *parts, size_t n, size_t total, struct results *res, struct diag *d)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/series.csv", parts[0]);
+    if (!results_exists(path))
+        return 0;
+    static struct sweep sw;   /* large: kept off the stack */
+    int rc = -1, loaded = 0;
+    char **texts = calloc(n, sizeof *texts), *header = NULL;
+    const char **start = calloc(total ? total : 1, sizeof *start);
+    size_t *len = calloc(total ? total : 1, sizeof *len);
+    if (!texts || !start || !len) {
+        diag_fail(d, EXIT_INPUT, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (!(texts[k] = read_part(parts[k], "series.csv", d)))
+            goto done;
+        char *body = strchr(texts[k], '\n');
+        if (!body) {
+            diag_fail(d, EXIT_INPUT, "'%s/series.csv' has no header", parts[k]);
+            goto done;
+        }
+        *body++ = '\0';
+        if (header && strcmp(header, texts[k]) != 0) {
+            diag_fail(d, EXIT_INPUT, "'%s/series.csv' has other columns than '%s/series.csv'", parts[k], parts[0]);
+            goto done;
+        }
+        header = texts[k];
+        size_t last = (size_t)-1;
+        for (char *line = body; *line;) {
+            char *end = strchr(line, '\n');
+            if (!end) {
+                diag_fail(d, EXIT_INPUT, "'%s/series.csv' ends in a line cut short", parts[k]);
+                goto done;
+            }
+            size_t run = strtoul(line, NULL, 10);
+            if (run >= total || (run != last && start[run])) {
+                diag_fail(d, EXIT_INPUT, "'%s/series.csv': run %zu %s", parts[k], run,
+                          run >= total ? "is beyond the sweep" : "appears more than once");
+                goto done;
+            }
+            if (run != last)
+                start[run] = line;
+            len[run] += (size_t)(end - line) + 1;
+            last = run;
+            line = end + 1;
+        }
+    }
+    for (size_t r = 0; r < total; r++)
+        if (!start[r]) {
+            diag_fail(d, EXIT_INPUT, "run %zu has no series in any part: a shard is missing or unfinished", r);
+            goto done;
+        }
+    if (sweep_load_folder(&sw, parts[0], d))
+        goto done;
+    loaded = 1;
+    for (size_t r = 0; r < total; r++)
+        if (series_check_run(&sw, r, start[r], len[r])) {
+            diag_fail(d, EXIT_INPUT, "series.csv of the parts: run %zu's months are not as the sweep wrote them (months "
+                      "0 to %d, in order): a part was changed or cut", r, series_months(&sw, r));
+            goto done;
+        }
+    FILE *f = results_open(res, "series.csv", d);
+    if (!f)
+        goto done;
+    fprintf(f, "%s\n", header);
+    for (size_t r = 0; r < total; r++)
+        fwrite(start[r], 1, len[r], f);
+    rc = results_close(res, f, "series.csv", d);
+done:
+    for (size_t k = 0; texts && k < n; k++)
+        free(texts[k]);
+    free(texts);
+    free(start);
+    free(len);
+    if (loaded)
+        sweep_free(&sw);
     return rc;
 }
 
@@ -160,7 +245,8 @@ int merge_shards(const char *const *parts, size_t n, const char *out, int force,
     snprintf(info, sizeof info, "runs,shard,shards\n%zu,1,1\n", total);
     if (!f || results_close(&res, f, "runs.csv", d) || write_text(&res, "config.cfg", config, d)
         || write_text(&res, "sweep.cfg", sweep, d) || write_text(&res, "design.csv", design, d)
-        || write_text(&res, "sweep-info.csv", info, d) || analyse(res.tmp, d) || results_commit(&res, d)) {
+        || write_text(&res, "sweep-info.csv", info, d) || merge_series(parts, n, total, &res, d) || analyse(res.tmp, d)
+        || results_commit(&res, d)) {
         results_abort(&res);
         goto done;
     }

@@ -29,6 +29,7 @@ struct sweep {
     size_t n_vary;
     double *points;              /* [point * n_vary + factor] */
     size_t n_points;
+    int series;                  /* series = true: each run's sector, month by month, in series.csv */
 };
 
 struct sweep_options {

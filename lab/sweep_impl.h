@@ -25,7 +25,9 @@ size_t sweep_runs_total(const struct sweep *sw);
 /* Run r is design point p, replication rep and strategy s, in that nesting. */
 void sweep_decode(const struct sweep *sw, size_t r, size_t *p, size_t *rep, size_t *s);
 uint64_t sweep_run_seed(const struct sweep *sw, size_t p, size_t rep);
-void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out);
+/* Run r into out; with series not NULL, the sector month by month into it
+ * (series_floats(sw) floats; lab/series.h). */
+void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out, float *series);
 
 /* A sweep's strategy text split into its schedule and its exit test ("" when
  * none), each at most len bytes (sweepfile.c). */

@@ -40,7 +40,7 @@ void sweep_split_strategy(const char *text, char *schedule, char *exit, size_t l
 }
 
 
-static const char *const sweep_keys[] = { "scenario", "design", "samples", "reps", "strategies", "vary" };
+static const char *const sweep_keys[] = { "scenario", "design", "samples", "reps", "strategies", "vary", "series" };
 static const char *const factor_keys[] = { "param", "values", "from", "to", "step", "min", "max", "levels" };
 
 static int known(const char *name, const char *const *keys, size_t n)
@@ -262,6 +262,17 @@ int sweep_load(struct sweep *sw, const char *path, const struct sweep_options *o
                       path, config_setting_source_line(config_setting_get_member(g, "design")), text);
             goto done;
         }
+    }
+    const config_setting_t *series = config_setting_get_member(g, "series");
+    if (series) {
+        if (config_setting_type(series) != CONFIG_TYPE_BOOL) {
+            diag_fail(d, EXIT_INPUT, "%s:%u: series: expected true or false, found %s", path,
+                      config_setting_source_line(series),
+                      config_setting_type(series) == CONFIG_TYPE_STRING ? "a text (write true or false, no quotes)"
+                                                                         : "a number or a list");
+            goto done;
+        }
+        sw->series = config_setting_get_bool(series);
     }
     /* Counts are read as doubles: beyond 2^53 they are not whole numbers
      * exactly, and a cast of a larger one to size_t is undefined. */

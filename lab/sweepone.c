@@ -14,6 +14,7 @@
 #include "outcome.h"
 #include "rng.h"
 #include "schedule.h"
+#include "series.h"
 #include "world.h"
 
 /* ---- one run -------------------------------------------------------------- */
@@ -45,7 +46,7 @@ uint64_t sweep_run_seed(const struct sweep *sw, size_t p, size_t rep)
     return rng_rep_seed(rng_mix((uint64_t)sw->base.p.run_seed ^ rng_mix(p + 0x50544eULL)), rep);
 }
 
-void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out)
+void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out, float *series)
 {
     memset(out, 0, sizeof *out);
     out->run = r;
@@ -69,8 +70,13 @@ void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out)
         snprintf(out->error, sizeof out->error, "out of memory");
         return;
     }
-    for (int m = 0; m < prm.run_months; m++)
+    if (series)
+        series_month(w, series);
+    for (int m = 0; m < prm.run_months; m++) {
         world_step(w);
+        if (series)
+            series_month(w, series + (size_t)(m + 1) * SERIES_MEASURES);
+    }
     double good = 0, relapsed = 0, watched = 0, exits = 0, under = 0, quality = 0, code = 0, march = 0;
     double n_good = 0;
     int control = schedule_is_control(prm.intervention_schedule);

@@ -14,6 +14,7 @@
 #include "executor.h"
 #include "folder.h"
 #include "results.h"
+#include "series.h"
 
 static char *resolved_config(const struct sweep *sw)
 {
@@ -66,6 +67,7 @@ struct sweep_job {
     const struct sweep *sw;
     const struct sweep_options *o;
     FILE *runs;
+    FILE *series;   /* NULL unless the sweep writes series */
     struct progress *pr;
     size_t total;
 };
@@ -82,7 +84,8 @@ static void job_run(const void *ctx, size_t task, const void *payload, void *res
     (void)task;
     size_t run;
     memcpy(&run, payload, sizeof run);
-    sweep_run_one(ctx, run, result);
+    const struct sweep *sw = ctx;
+    sweep_run_one(sw, run, result, sw->series ? (float *)((unsigned char *)result + sizeof(struct outcome)) : NULL);
 }
 
 static int job_take(void *sink, size_t task, const void *result, struct diag *d)
@@ -90,6 +93,11 @@ static int job_take(void *sink, size_t task, const void *result, struct diag *d)
     (void)task;
     const struct sweep_job *j = sink;
     const struct outcome *out = result;
+    /* The series first: series.csv never holds fewer runs than runs.csv. */
+    if (j->series && series_write_run(j->sw, j->series, out->run, out->failed,
+                                      (const float *)((const unsigned char *)result + sizeof *out)))
+        return diag_fail(d, EXIT_INPUT, "cannot write run %zu to %s/series.csv: %s; the runs before it are kept, and "
+                         "--resume continues once there is room", out->run, j->o->out, strerror(errno));
     if (sweep_write_line(j->sw, j->runs, out))
         return diag_fail(d, EXIT_INPUT, "cannot write run %zu to %s/runs.csv: %s; the runs before it are kept, and "
                          "--resume continues once there is room", out->run, j->o->out, strerror(errno));
@@ -111,7 +119,7 @@ static struct executor_batch sweep_batch(struct sweep_job *j, size_t next)
     b.first = next;
     b.total = j->total;
     b.payload_size = sizeof(size_t);
-    b.result_size = sizeof(struct outcome);
+    b.result_size = sizeof(struct outcome) + series_floats(j->sw) * sizeof(float);
     b.payload = job_payload;
     b.run = job_run;
     b.take = job_take;
@@ -138,7 +146,7 @@ void sweep_serve(const struct sweep *sw)
     MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (!go)
         return;
-    struct sweep_job j = { sw, NULL, NULL, NULL, 0 };
+    struct sweep_job j = { sw, NULL, NULL, NULL, NULL, 0 };
     struct executor_batch b = sweep_batch(&j, 0);
     executor_mpi_serve(&b);
 }
@@ -153,9 +161,10 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
                             struct diag *d)
 {
     const char *dir = o->out;
-    char marker[1200], runs_path[1200], path[1200];
+    char marker[1200], runs_path[1200], series_path[1200], path[1200];
     snprintf(marker, sizeof marker, "%s/.incomplete", dir);
     snprintf(runs_path, sizeof runs_path, "%s/runs.csv", dir);
+    snprintf(series_path, sizeof series_path, "%s/series.csv", dir);
     char *config = resolved_config(sw);
     if (!config) {
         mpi_go(0);
@@ -187,6 +196,8 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
         if (!rc)
             rc = sweep_resume_check_shard(sw, o, dir, d);
         if (!rc && (done = sweep_verify_runs(sw, o, runs_path, d)) < 0)
+            rc = -1;
+        if (!rc && sw->series && series_verify(sw, o, series_path, done, d))
             rc = -1;
         if (!rc && !results_exists(marker) && (size_t)done == sweep_local_total(sw, o)) {
             free(config);
@@ -231,6 +242,15 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
             if (!f || sweep_close_checked(f) != 0)
                 rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", runs_path, strerror(errno));
         }
+        if (!rc && sw->series) {
+            char made_series[FOLDER_PATH_MAX + 16];
+            snprintf(made_series, sizeof made_series, "%s/series.csv", made);
+            FILE *f = fopen(made_series, "w");
+            if (f)
+                series_write_header(f);
+            if (!f || sweep_close_checked(f) != 0)
+                rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", series_path, strerror(errno));
+        }
         if (!rc && (folder_sync(made) != 0 || rename(made, dir) != 0))
             rc = diag_fail(d, EXIT_INPUT, "cannot create '%s': %s", dir, strerror(errno));
         /* A folder that never held a run is no sweep to resume: not left. */
@@ -239,19 +259,25 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
     }
     free(config);
     FILE *runs = rc ? NULL : fopen(runs_path, "a");
-    mpi_go(runs != NULL);
+    FILE *series = rc || !runs || !sw->series ? NULL : fopen(series_path, "a");
+    mpi_go(runs != NULL && (series != NULL || !sw->series));
     if (rc)
         return -1;
-    if (!runs)
-        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs_path);
+    if (!runs || (sw->series && !series)) {
+        if (runs)
+            fclose(runs);
+        return diag_fail(d, EXIT_INPUT, "cannot write '%s'", runs ? series_path : runs_path);
+    }
     struct progress pr = { o->quiet, isatty(STDERR_FILENO), now(), 0.0, next };
-    struct sweep_job job = { sw, o, runs, &pr, sweep_local_total(sw, o) };
+    struct sweep_job job = { sw, o, runs, series, &pr, sweep_local_total(sw, o) };
     struct executor_batch batch = sweep_batch(&job, next);
     rc = executor_run(&batch, stop, d);
 #ifdef TURNAROUND_MPI
     if (executor_mpi_ranks() > 1)
         executor_mpi_finish();
 #endif
+    if (series && sweep_close_checked(series) != 0 && !rc)
+        rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", series_path);
     if (fclose(runs) != 0 && !rc)
         rc = diag_fail(d, EXIT_INPUT, "error writing '%s' (disk full?)", runs_path);
     if (rc)

@@ -73,7 +73,7 @@ static void setup_inputs(const char *tmp)
     snprintf(path, sizeof path, "%s/s.cfg", tmp);
     char text[2000];
     snprintf(text, sizeof text,
-             "sweep = { scenario = \"%s/configs/default.cfg\"; reps = 2; strategies = [\"none\", \"takeover\"];\n"
+             "sweep = { scenario = \"%s/configs/default.cfg\"; reps = 2; series = true; strategies = [\"none\", \"takeover\"];\n"
              "  vary = ( { param = \"peers.decay\"; values = [0.02, 0.06]; } ); };\n",
              support_src());
     assert_int_equal(support_write_file(path, text), 0);
