@@ -1258,7 +1258,9 @@ static const struct option_doc *find_option(const struct command *c, const char 
 /* The options of argv against c's table, before the command parses them:
  * 1 when --help or -h is among them (the help is printed), EXIT_USAGE for
  * one not listed, 0 when all are. The word after an option that takes a
- * value is that value, as option_value reads it. */
+ * value is that value, as option_value reads it. A command's own parser
+ * still refuses what it does not handle, so an option listed but never
+ * parsed is refused too (tests/test_help.c tries each one). */
 static int check_options(const struct command *c, int argc, char **argv)
 {
     for (int pass = 0; pass < 2; pass++)

@@ -328,12 +328,13 @@ static void man_page_matches_the_help(void **state)
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         char heading[64];
         snprintf(heading, sizeof heading, "\n.SS %s\n", commands[i]);
-        const char *start = strstr(page, heading);
-        if (!start)
+        const char *found = strstr(page, heading);
+        if (!found)
             fail_msg("docs/turnaround.1 has no section %s", heading + 1);
-        const char *end = strstr(start + 1, "\n.S");
-        size_t len = end ? (size_t)(end - start) : strlen(start);
-        char *section = strndup(start, len);
+        size_t at = (size_t)(found - page) + 1;
+        size_t len = strlen(page + at);
+        const char *end = strstr(page + at, "\n.S");
+        char *section = strndup(page + at, end ? (size_t)(end - (page + at)) : len);
         char *help = command_help(commands[i]);
         struct option_line o[OPTIONS_MAX];
         size_t n = help_options(help, o, OPTIONS_MAX);
