@@ -1,7 +1,12 @@
 # turnaround: build, demo, tests and benchmarks. See README.md.
 VERSION := 0.4.0
 PREFIX ?= /usr/local
+# The library (configs, scenarios, sweeps, calibrations), the documents and
+# the manual page. DATADIR is compiled into the program, which looks there
+# for scenarios given by name (README, section Commands).
 DATADIR = $(PREFIX)/share/turnaround
+DOCDIR = $(PREFIX)/share/doc/turnaround
+MANDIR = $(PREFIX)/share/man
 
 CC ?= cc
 PKGS := gsl libconfig
@@ -65,7 +70,7 @@ SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_ful
 VALIDATE_TESTS := $(BUILD)/tests/test_validate
 FAST_TESTS := $(filter-out $(SLOW_TESTS) $(VALIDATE_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-patterns check-slow validate bench mpi fuzz clean install uninstall
+.PHONY: all deps demo test check-patterns check-slow validate bench mpi fuzz clean install uninstall FORCE
 all: $(BIN)/turnaround
 
 deps:
@@ -79,6 +84,14 @@ $(BUILD)/%.o: %.c Makefile
 $(BUILD)/libturnaround.a: $(MODEL_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
+
+# main.c is rebuilt when DATADIR changes (make install PREFIX=/opt), and only then.
+$(BUILD)/datadir: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(DATADIR)' | cmp -s - $@ || printf '%s\n' '$(DATADIR)' > $@
+$(BUILD)/cli/main.o: $(BUILD)/datadir
+FORCE:
+$(BUILD)/cli/main.o: ALL_CFLAGS += -DTURNAROUND_DATADIR='"$(DATADIR)"'
 
 $(BIN)/turnaround: $(BUILD)/cli/main.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
@@ -151,15 +164,38 @@ bench: deps
 	$(MAKE) --no-print-directory $(BIN)/turnaround-bench
 	$(BIN)/turnaround-bench
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/configs $(DESTDIR)$(DATADIR)/scenarios
-	install -m 755 $(BIN)/turnaround $(DESTDIR)$(PREFIX)/bin/turnaround
-	install -m 644 configs/*.cfg $(DESTDIR)$(DATADIR)/configs/
-	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+# What make install puts, and make uninstall removes: the program, the
+# library in the layout of the source tree (a scenario's base
+# "../configs/default.cfg" and a sweep's "../doncaster.cfg" resolve the
+# same), README.md with docs/ beside it as README links them, and the manual
+# (docs/turnaround.1, with this DATADIR where it names the default one).
+# PROGRAM is the binary installed (tests/test_install.c installs the one
+# under test).
+PROGRAM ?= $(BIN)/turnaround
+INSTALL_DATA := $(wildcard configs/*.cfg scenarios/*.cfg scenarios/sweeps/*.cfg scenarios/calibrations/*.cfg)
+INSTALL_DOCS := README.md $(wildcard docs/*.md docs/gallery/*.png docs/validation/*.png)
+INSTALL_DATA_DIRS := $(sort $(patsubst %/,%,$(dir $(INSTALL_DATA))))
+INSTALL_DOC_DIRS := $(sort $(patsubst %/,%,$(filter-out ./,$(dir $(INSTALL_DOCS)))))
 
+install: $(PROGRAM)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
+	  $(INSTALL_DATA_DIRS:%=$(DESTDIR)$(DATADIR)/%) $(DESTDIR)$(DOCDIR) $(INSTALL_DOC_DIRS:%=$(DESTDIR)$(DOCDIR)/%)
+	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/turnaround
+	sed 's|/usr/local/share/turnaround|$(DATADIR)|g' docs/turnaround.1 > $(DESTDIR)$(MANDIR)/man1/turnaround.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/turnaround.1
+	@set -e; for f in $(INSTALL_DATA); do echo "install -m 644 $$f $(DESTDIR)$(DATADIR)/$$f"; \
+	  install -m 644 $$f $(DESTDIR)$(DATADIR)/$$f; done
+	@set -e; for f in $(INSTALL_DOCS); do echo "install -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f"; \
+	  install -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
+
+# Removes the files install put and then its own folders, where they are
+# empty: a file someone added beside them, and the folders they are in, stay.
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/turnaround
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/turnaround $(DESTDIR)$(MANDIR)/man1/turnaround.1 \
+	  $(INSTALL_DATA:%=$(DESTDIR)$(DATADIR)/%) $(INSTALL_DOCS:%=$(DESTDIR)$(DOCDIR)/%)
+	@set -e; for d in $$(printf '%s\n' $(INSTALL_DATA_DIRS:%=$(DESTDIR)$(DATADIR)/%) $(INSTALL_DOC_DIRS:%=$(DESTDIR)$(DOCDIR)/%) \
+	  | sort -r) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR); do \
+	  if [ -d "$$d" ] && [ -z "$$(ls -A "$$d")" ]; then echo "rmdir $$d"; rmdir "$$d"; fi; done
 
 clean:
 	rm -rf build bin

@@ -1,4 +1,7 @@
 /* turnaround: the command line. Only this file decides to exit. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <signal.h>
@@ -6,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,54 +39,13 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-static const char usage_text[] =
-    "usage: turnaround COMMAND [ARGS]\n"
-    "\n"
-    "Simulate failing public-service organisations and the ways they are turned round.\n"
-    "\n"
-    "commands:\n"
-    "  run [SCENARIO.cfg] [options]   run replications and write results\n"
-    "  compare [SCENARIO.cfg] [options] [--strategies LIST]\n"
-    "                                 run several strategies on the same replications\n"
-    "                                 (common random numbers) and compare them in pairs\n"
-    "  plot RESULTS_DIR [--format png|svg|pdf] [--only NAME] [--month M] [--outcome NAME]\n"
-    "                                 draw the charts of a results folder into its plots/\n"
-    "  sweep SWEEP.cfg [--jobs N] [--out DIR] [--resume] [--force] [--quiet]\n"
-    "        [--set PATH=VALUE]... [--stop-on-error] [--shard K/N] [--max-memory SIZE]\n"
-    "                                 many runs over a design of parameter values and\n"
-    "                                 strategies (grid, lhs, sobol or morris), resumable, in parallel\n"
-    "  calibrate FILE [--jobs N] [--out DIR] [--resume] [--force] [--quiet] [--no-plot]\n"
-    "        [--set PATH=VALUE]... [--max-memory SIZE]\n"
-    "                                 fit a scenario's parameters to observed figures by\n"
-    "                                 approximate Bayesian computation (abc-smc or rejection)\n"
-    "  merge PART... --out DIR [--force] [--quiet]\n"
-    "                                 join the shards of a sweep (--shard K/N) into one\n"
-    "  params [--tsv]                 list every parameter: path, type, default, range, unit,\n"
-    "                                 meaning (--tsv: tab-separated, for scripts)\n"
-    "  params --cfg                   every parameter at its default, as a configuration file\n"
-    "  --help, -h                     this text\n"
-    "  --version                      the version\n"
-    "\n"
-    "run options:\n"
-    "  --reps N            replications (run.reps)\n"
-    "  --seed S            master seed (run.seed)\n"
-    "  --set PATH=VALUE    set any parameter, e.g. --set sector.orgs=50 (repeatable)\n"
-    "  --out DIR           results folder (default results/<scenario>/)\n"
-    "  --force             replace an existing results folder\n"
-    "  --quiet             print nothing but errors\n"
-    "  --no-plot           write the results without drawing their charts\n"
-    "  --jobs N            simulate N replications at a time (the same results for any N)\n"
-    "  --live              redraw the first replication's trajectories as the run goes\n"
-    "                      (a window with a display, else text in the terminal)\n"
-    "  --animate FILE.gif  also write the trajectories chart as an animated GIF\n"
-    "  --max-memory SIZE   memory the command may use (512M, 8G; default: what is available);\n"
-    "                      a job estimated to need more is refused (also sweep, calibrate)\n"
-    "  --strategies LIST   (compare) strategies separated by ';', or 'all'; default\n"
-    "                      compare.strategies\n"
-    "\n"
-    "With no scenario, run uses configs/default.cfg. Results: config.cfg (rerun it to\n"
-    "reproduce), trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv.\n"
-    "Exit status: 0 done, 1 bad input or results folder, 2 bad command line, 130 interrupted.\n";
+/* The installed library (make install), compiled in from the Makefile's PREFIX. */
+#ifndef TURNAROUND_DATADIR
+#define TURNAROUND_DATADIR "/usr/local/share/turnaround"
+#endif
+
+/* The command being parsed, so that its usage errors point to its own help. */
+static const char *help_topic;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -92,7 +55,7 @@ static int usage_error(const char *fmt, ...)
     fputs("turnaround: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs(" (see 'turnaround --help')\n", stderr);
+    fprintf(stderr, " (see 'turnaround %s%s--help')\n", help_topic ? help_topic : "", help_topic ? " " : "");
     return EXIT_USAGE;
 }
 
@@ -109,6 +72,242 @@ static int fail(const struct diag *d)
             fputc(*c, stderr);
     fputc('\n', stderr);
     return d->code ? d->code : EXIT_INPUT;
+}
+
+/* ---- did you mean ------------------------------------------------------ */
+
+#define SUGGEST_LEN 64   /* longer words are not compared */
+#define SUGGEST_MAX 3    /* suggestions shown at most */
+
+/* The optimal string alignment distance (Damerau-Levenshtein without
+ * repeated edits of a substring): insertions, deletions, substitutions and
+ * swaps of two neighbours each count 1, so "rnu" is 1 from "run". */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > SUGGEST_LEN || lb > SUGGEST_LEN)
+        return (size_t)-1;
+    size_t d[SUGGEST_LEN + 1][SUGGEST_LEN + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+/* How near a candidate is to what was typed, leading dashes aside; -1 when
+ * too far to help: more than 1 edit for a word of up to 4 characters, 2 up
+ * to 8, 3 beyond. A word of 3 or more that begins the candidate is near. */
+static long nearness(const char *typed, const char *candidate)
+{
+    while (*typed == '-')
+        typed++;
+    while (*candidate == '-')
+        candidate++;
+    size_t n = strlen(typed);
+    if (n == 0)
+        return -1;
+    size_t dist = edit_distance(typed, candidate);
+    if (n >= 3 && strncmp(typed, candidate, n) == 0 && dist > 1)
+        dist = 1;
+    size_t limit = n <= 4 ? 1 : n <= 8 ? 2 : 3;
+    return dist <= limit ? (long)dist : -1;
+}
+
+struct suggestions {
+    const char *typed;
+    long best;                     /* the smallest distance so far, -1 for none */
+    size_t n;
+    char names[SUGGEST_MAX][300];  /* the nearest candidates, in the order offered */
+};
+
+static void suggest_begin(struct suggestions *s, const char *typed)
+{
+    s->typed = typed;
+    s->best = -1;
+    s->n = 0;
+}
+
+/* Offer a candidate at distance dist: kept when it is at least as near as
+ * the nearest so far. */
+static void suggest_offer_as(struct suggestions *s, const char *candidate, long dist)
+{
+    if (dist < 0 || strlen(candidate) >= sizeof s->names[0])
+        return;
+    if (s->best < 0 || dist < s->best) {
+        s->best = dist;
+        s->n = 0;
+    } else if (dist > s->best) {
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->names[i], candidate) == 0)
+            return;
+    if (s->n < SUGGEST_MAX)
+        snprintf(s->names[s->n++], sizeof s->names[0], "%s", candidate);
+}
+
+static void suggest_offer(struct suggestions *s, const char *candidate)
+{
+    suggest_offer_as(s, candidate, nearness(s->typed, candidate));
+}
+
+/* "; did you mean 'a', 'b' or 'c'?" into out, or "" when nothing is near. */
+static const char *suggest_text(const struct suggestions *s, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->n && used < len; i++) {
+        const char *sep = i == 0 ? "; did you mean " : i + 1 == s->n ? " or " : ", ";
+        int k = snprintf(out + used, len - used, "%s'%s'%s", sep, s->names[i], i + 1 == s->n ? "?" : "");
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+    return out;
+}
+
+/* ---- scenarios, sweep files and calibrations found by name ------------ */
+
+#define LIBRARY_DIRS_MAX 2
+
+/* The folders of the installed library, in the order searched:
+ * $TURNAROUND_DATA alone when it is set; otherwise share/turnaround beside
+ * the program's folder (PREFIX/bin/turnaround -> PREFIX/share/turnaround,
+ * wherever the installed tree was copied) when it exists, then the DATADIR
+ * compiled in. */
+static size_t library_dirs(char dirs[LIBRARY_DIRS_MAX][4096])
+{
+    const char *env = getenv("TURNAROUND_DATA");
+    if (env && env[0]) {
+        snprintf(dirs[0], sizeof dirs[0], "%s", env);
+        return 1;
+    }
+    size_t n = 0;
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        for (int up = 0; up < 2; up++) {   /* the program's name, then its folder */
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        struct stat st;
+        if (snprintf(dirs[n], sizeof dirs[0], "%s/share/turnaround", exe) < (int)sizeof dirs[0]
+            && stat(dirs[n], &st) == 0 && S_ISDIR(st.st_mode))
+            n++;
+    }
+    if (n == 0 || strcmp(dirs[0], TURNAROUND_DATADIR) != 0)
+        snprintf(dirs[n++], sizeof dirs[0], "%s", TURNAROUND_DATADIR);
+    return n;
+}
+
+/* Offer the .cfg files in dir: their names without .cfg (strip_cfg), else
+ * their paths, dir/NAME.cfg. The typed word is compared with the name alone. */
+static void offer_folder(struct suggestions *s, const char *dir, int strip_cfg)
+{
+    DIR *dp = opendir(dir[0] ? dir : ".");
+    if (!dp)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t n = strlen(e->d_name);
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".cfg") != 0 || e->d_name[0] == '.')
+            continue;
+        char name[300];
+        snprintf(name, sizeof name, "%.*s", (int)(strip_cfg ? n - 4 : n), e->d_name);
+        if (strip_cfg) {
+            suggest_offer(s, name);
+        } else if (nearness(s->typed, name) >= 0) {
+            char path[600];
+            snprintf(path, sizeof path, "%s%s%s", dir, dir[0] && strcmp(dir, "/") != 0 ? "/" : "", name);
+            suggest_offer_as(s, path, nearness(s->typed, name));
+        }
+    }
+    closedir(dp);
+}
+
+struct library {
+    const char *what;   /* "scenario" */
+    const char *sub;    /* its folder in the source tree and in the library */
+};
+
+static const struct library scenario_library = { "scenario", "scenarios" };
+static const struct library sweep_library = { "sweep file", "scenarios/sweeps" };
+static const struct library calibration_library = { "calibration", "scenarios/calibrations" };
+
+/* The file that arg names, into out. An argument holding a '/', or naming
+ * a file in the working folder, is a path, used as given. Otherwise it is a
+ * name: NAME.cfg (NAME when it ends in .cfg) in ./SUB/, then in SUB/ of
+ * each library folder. Found nowhere, says where it looked and which names
+ * are near, and returns EXIT_INPUT. */
+static int find_in_library(const char *cmd, const struct library *lib, const char *arg, char *out, size_t len)
+{
+    struct stat st;
+    size_t n = strlen(arg);
+    if (strchr(arg, '/') || stat(arg, &st) == 0 || n > 255) {
+        snprintf(out, len, "%s", arg);
+        return 0;
+    }
+    const char *ext = n > 4 && strcmp(arg + n - 4, ".cfg") == 0 ? "" : ".cfg";
+    char dirs[LIBRARY_DIRS_MAX][4096];
+    size_t n_dirs = library_dirs(dirs);
+    char where[8192];
+    size_t used = 0;
+    for (size_t i = 0; i <= n_dirs; i++) {
+        char folder[4200];
+        snprintf(folder, sizeof folder, "%s%s%s", i == 0 ? "" : dirs[i - 1], i == 0 ? "" : "/", lib->sub);
+        if (snprintf(out, len, "%s/%s%s", folder, arg, ext) < (int)len && stat(out, &st) == 0)
+            return 0;
+        int k = snprintf(where + used, sizeof where - used, "%s%s%s/", i == 0 ? "" : i == n_dirs ? " or " : ", ",
+                         i == 0 ? "./" : "", folder);
+        if (k > 0 && (size_t)k < sizeof where - used)
+            used += (size_t)k;
+    }
+    struct suggestions s;
+    char near[1200], name[300];
+    snprintf(name, sizeof name, "%.*s", (int)(n - (ext[0] ? 0 : 4)), arg);
+    suggest_begin(&s, name);
+    offer_folder(&s, lib->sub, 1);
+    for (size_t i = 0; i < n_dirs; i++) {
+        char folder[4200];
+        snprintf(folder, sizeof folder, "%s/%s", dirs[i], lib->sub);
+        offer_folder(&s, folder, 1);
+    }
+    fprintf(stderr, "turnaround: %s: no %s '%s': not a file in the working folder, nor %s%s in %s%s\n", cmd, lib->what,
+            arg, name, ".cfg", where, suggest_text(&s, near, sizeof near));
+    return EXIT_INPUT;
+}
+
+/* After a file could not be loaded: when path names nothing, the .cfg
+ * files beside where it would be that are near its name. */
+static void suggest_path(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 || errno != ENOENT)
+        return;
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+    struct suggestions s;
+    suggest_begin(&s, slash ? slash + 1 : path);
+    offer_folder(&s, slash && slash == path ? "/" : dir, 0);
+    if (s.n == 0)
+        return;
+    char near[1200];
+    fprintf(stderr, "turnaround: '%s' does not exist%s\n", path, suggest_text(&s, near, sizeof near));
 }
 
 static const char *type_name(enum param_type t)
@@ -161,25 +360,21 @@ static void print_params(int tsv)
     }
 }
 
-/* configs/default.cfg under the working directory, else the copy installed
- * beside the binary (PREFIX/bin/turnaround -> PREFIX/share/turnaround/...).
- * Found nowhere, the table's defaults apply: the file agrees with them. */
+/* configs/default.cfg under the working directory, else in the library
+ * (library_dirs). Found nowhere, the table's defaults apply: the file agrees
+ * with them. */
 static const char *default_config(void)
 {
     static char installed[4200];
     if (results_exists("configs/default.cfg"))
         return "configs/default.cfg";
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return NULL;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
-    snprintf(installed, sizeof installed, "%s/../share/turnaround/configs/default.cfg", exe);
-    return results_exists(installed) ? installed : NULL;
+    char dirs[LIBRARY_DIRS_MAX][4096];
+    size_t n = library_dirs(dirs);
+    for (size_t i = 0; i < n; i++)
+        if (snprintf(installed, sizeof installed, "%s/configs/default.cfg", dirs[i]) < (int)sizeof installed
+            && results_exists(installed))
+            return installed;
+    return NULL;
 }
 
 static void scenario_name(const char *path, char *out, size_t len)
@@ -275,9 +470,6 @@ static int cmd_run(int argc, char **argv, int compare)
                 return EXIT_USAGE;
             if (too_long("compare", "--strategies", strategies, PARAMS_STRING_MAX - 1))
                 return EXIT_USAGE;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return 0;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -310,12 +502,18 @@ static int cmd_run(int argc, char **argv, int compare)
         }
     }
 
+    char found[4400];
+    if (scenario) {
+        int missing = find_in_library(compare ? "compare" : "run", &scenario_library, scenario, found, sizeof found);
+        if (missing)
+            return missing;
+    }
     struct settings s;
     if (settings_init(&s)) {
         fputs("turnaround: out of memory\n", stderr);
         return EXIT_INPUT;
     }
-    const char *file = scenario ? scenario : default_config();
+    const char *file = scenario ? found : default_config();
     int rc = file ? settings_load(&s, file, &d) : 0;
     for (int i = 0; i < argc && !rc; i++) {
         const char *a = argv[i];
@@ -365,7 +563,10 @@ static int cmd_run(int argc, char **argv, int compare)
         rc = results_begin(&res, dest, compare ? "compare" : "run", force, &d);
     if (rc) {
         settings_free(&s);
-        return fail(&d);
+        rc = fail(&d);
+        if (file)
+            suggest_path(file);
+        return rc;
     }
 
     struct sigaction sa;
@@ -592,11 +793,18 @@ static int cmd_sweep(int argc, char **argv)
         snprintf(dest, sizeof dest, "results/%s", name);
         o.out = dest;
     }
+    char found[4400];
+    int missing = find_in_library("sweep", &sweep_library, file, found, sizeof found);
+    if (missing)
+        return missing;
+    file = found;
     struct diag d = { 0 };
     static struct sweep sw;
     if (sweep_load(&sw, file, &o, &d)) {
         sweep_free(&sw);
-        return fail(&d);
+        int rc = fail(&d);
+        suggest_path(file);
+        return rc;
     }
 #ifdef TURNAROUND_MPI
     int rank = 0;
@@ -682,11 +890,18 @@ static int cmd_calibrate(int argc, char **argv)
         snprintf(dest, sizeof dest, "results/%s-calibration", name);
         o.out = dest;
     }
+    char found[4400];
+    int missing = find_in_library("calibrate", &calibration_library, file, found, sizeof found);
+    if (missing)
+        return missing;
+    file = found;
     struct diag d = { 0 };
     static struct calibration cal;
     if (calibrate_load(&cal, file, &o, &d)) {
         calibrate_free(&cal);
-        return fail(&d);
+        int rc = fail(&d);
+        suggest_path(file);
+        return rc;
     }
 #ifdef TURNAROUND_MPI
     if (executor_mpi_rank() > 0) {   /* a worker: rank 0 owns the folder and the output */
@@ -751,6 +966,336 @@ static int cmd_merge(int argc, char **argv)
     return 0;
 }
 
+static int cmd_params(int argc, char **argv)
+{
+    if (argc == 1 && strcmp(argv[0], "--cfg") == 0) {
+        struct params p;
+        params_default(&p);
+        fputs("# Every parameter of turnaround at its default, with its unit and meaning.\n"
+              "# A scenario names a file like this as its base and overrides what it changes.\n\n",
+              stdout);
+        settings_write(stdout, &p);
+        return 0;
+    }
+    int tsv = argc > 0 && strcmp(argv[0], "--tsv") == 0;
+    if (argc > tsv)
+        return usage_error("params takes no arguments but --tsv or --cfg, found '%s'", argv[tsv]);
+    print_params(tsv);
+    return 0;
+}
+
+static int cmd_run_only(int argc, char **argv)
+{
+    return cmd_run(argc, argv, 0);
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    return cmd_run(argc, argv, 1);
+}
+
+/* ---- the commands and their help -------------------------------------- */
+
+/* One option as its command's help shows it. The table is also what the
+ * command line is checked against before a command parses it: an option
+ * not listed here is refused, with the nearest listed ones suggested. */
+struct option_doc {
+    const char *name;   /* "--reps" */
+    const char *arg;    /* its value as the help names it, "N"; NULL for a flag */
+    const char *doc;    /* what it does; a '\n' continues on the next line */
+};
+
+struct command {
+    const char *name;
+    const char *synopsis;   /* after "usage: turnaround " */
+    const char *summary;    /* its line in the top-level help */
+    const struct option_doc *options;   /* ended by { NULL }; NULL: the command checks and documents its own */
+    const char *about;      /* what follows the options */
+    const char *example;
+    int (*fn)(int argc, char **argv);
+};
+
+#define LOOKUP_HELP(WHAT, SUB)                                                                                  \
+    "\nFinding " WHAT ": an argument holding a '/', or naming a file in the working folder,\n"                  \
+    "is a path, used as given. Otherwise it is a name: NAME.cfg (NAME when it ends in .cfg)\n"                 \
+    "is looked for in ./" SUB "/,\nthen in " SUB "/ of the installed library: "                                 \
+    "$TURNAROUND_DATA when it is set,\notherwise share/turnaround beside the program's folder "                 \
+    "(PREFIX/share/turnaround for\nPREFIX/bin/turnaround) when there is one, then " TURNAROUND_DATADIR ".\n"   \
+    "A name found nowhere is an error (exit 1) naming the places searched and the nearest\n"                  \
+    "names there.\n"
+
+#define MEMORY_OPTION                                                                                           \
+    { "--max-memory", "SIZE", "memory the command may use (512M, 8G, 2T; default: what is\n"                  \
+                              "available); a job estimated to need more is refused" }
+
+#define RUN_OPTIONS(OUT_DEFAULT)                                                                                \
+    { "--reps", "N", "replications (the same as --set run.reps=N)" },                                          \
+    { "--seed", "S", "master seed (the same as --set run.seed=S)" },                                           \
+    { "--set", "PATH=VALUE", "set any parameter, e.g. --set sector.orgs=50 (repeatable;\n"                     \
+                             "'turnaround params' lists them)" },                                              \
+    { "--out", "DIR", "results folder (default " OUT_DEFAULT ")" },                                            \
+    { "--force", NULL, "replace an existing results folder that turnaround made" },                            \
+    { "--quiet", NULL, "print nothing but errors" },                                                           \
+    { "--no-plot", NULL, "write the results without drawing their charts" },                                   \
+    { "--jobs", "N", "simulate N replications at a time, 1 to 256 (the same results\n"                        \
+                     "for any N)" },                                                                           \
+    { "--live", NULL, "redraw the first replication's trajectories as the run goes\n"                          \
+                      "(a window with a display, else text in the terminal)" },                                \
+    { "--animate", "FILE.gif", "also write the trajectories chart as an animated GIF" },                        \
+    MEMORY_OPTION
+
+static const struct option_doc run_options[] = { RUN_OPTIONS("results/<scenario>/"), { NULL, NULL, NULL } };
+
+static const struct option_doc compare_options[] = {
+    RUN_OPTIONS("results/<scenario>-compare/"),
+    { "--strategies", "LIST", "strategies separated by ';', or 'all' (none and each strategy\n"
+                              "alone); default: the parameter compare.strategies" },
+    { NULL, NULL, NULL },
+};
+
+#define RESULTS_HELP                                                                                            \
+    "\nResults: config.cfg (rerun it to reproduce), trajectories.csv, summary.csv,\n"                            \
+    "replications.csv, means.csv, failures.csv and the charts in plots/.\n"
+
+static const struct option_doc sweep_options[] = {
+    { "--jobs", "N", "worker processes, 1 to 64 (the same results for any N)" },
+    { "--out", "DIR", "results folder (default results/<sweep file's name>/)" },
+    { "--resume", NULL, "continue an interrupted sweep without repeating or losing a run" },
+    { "--force", NULL, "replace an existing results folder that turnaround made" },
+    { "--quiet", NULL, "print nothing but errors (no progress line)" },
+    { "--no-plot", NULL, "write the results without drawing their charts" },
+    { "--set", "PATH=VALUE", "change the scenario under the whole sweep (repeatable)" },
+    { "--stop-on-error", NULL, "stop at the first run that fails (otherwise it is recorded and\n"
+                               "the sweep goes on)" },
+    { "--shard", "K/N", "run every N-th run from the K-th, for a job array\n"
+                        "('turnaround merge' joins the parts)" },
+    MEMORY_OPTION,
+    { NULL, NULL, NULL },
+};
+
+static const struct option_doc calibrate_options[] = {
+    { "--jobs", "N", "worker processes, 1 to 64 (the same results for any N)" },
+    { "--out", "DIR", "results folder (default results/<file's name>-calibration/)" },
+    { "--resume", NULL, "continue an interrupted calibration" },
+    { "--force", NULL, "replace an existing results folder that turnaround made" },
+    { "--quiet", NULL, "print nothing but errors" },
+    { "--no-plot", NULL, "write the results without drawing their charts" },
+    { "--set", "PATH=VALUE", "change the scenario under the calibration (repeatable)" },
+    MEMORY_OPTION,
+    { NULL, NULL, NULL },
+};
+
+static const struct option_doc merge_options[] = {
+    { "--out", "DIR", "the merged results folder (required)" },
+    { "--force", NULL, "replace an existing results folder that turnaround made" },
+    { "--quiet", NULL, "print nothing but errors" },
+    { NULL, NULL, NULL },
+};
+
+static const struct option_doc plot_options[] = {
+    { "--format", "png|svg|pdf", "the charts' format (default png)" },
+    { "--only", "NAME", "one chart: trajectories, culture, survival, outcomes or network; for a\n"
+                        "sweep effects, heatmap, interaction or sensitivity; for a calibration\n"
+                        "posterior or fit" },
+    { "--month", "M", "the month the network chart shows (a whole number from 0)" },
+    { "--outcome", "NAME", "the outcome a sweep's heatmap and interaction charts show" },
+    { NULL, NULL, NULL },
+};
+
+static const struct option_doc params_options[] = {
+    { "--tsv", NULL, "tab-separated, for scripts" },
+    { "--cfg", NULL, "every parameter at its default, as a configuration file" },
+    { NULL, NULL, NULL },
+};
+
+#if defined(__has_include)
+#if __has_include("report.h")
+#include "report.h"
+#define HAVE_REPORT 1
+#endif
+#endif
+
+static const struct command commands[] = {
+    { "run", "run [SCENARIO] [options]", "run replications of a scenario and write their results", run_options,
+      "With no SCENARIO, run uses configs/default.cfg: the working folder's, else the library's\n"
+      "(below); found nowhere, every parameter at its default.\n" LOOKUP_HELP("a scenario", "scenarios")
+      RESULTS_HELP,
+      "turnaround run doncaster --reps 20 --jobs 4\n"
+      "  turnaround run scenarios/teaching.cfg --set sector.orgs=50 --out results/big" ,
+      cmd_run_only },
+    { "compare", "compare [SCENARIO] [options]",
+      "run several strategies on the same replications and compare them in pairs", compare_options,
+      "Every arm runs on the same replications (common random numbers), so differences are\n"
+      "paired; comparison.csv holds them. With no SCENARIO, as for run.\n" LOOKUP_HELP("a scenario", "scenarios"),
+      "turnaround compare teaching --strategies 'none; takeover; retained_ownership'", cmd_compare },
+    { "sweep", "sweep SWEEP [options]",
+      "many runs over a design (grid, lhs, sobol or morris) of parameters and strategies", sweep_options,
+      "A sweep file names a scenario, a design (grid, lhs: Latin hypercube, sobol: Saltelli's,\n"
+      "with Sobol indices, or morris: elementary effects), the parameters it varies and the\n"
+      "strategies; README, section Sweeps. Ctrl-C stops cleanly and --resume goes on.\n"
+      LOOKUP_HELP("a sweep file", "scenarios/sweeps"),
+      "turnaround sweep ownership-vs-takeover --jobs 8 --out results/sweep1", cmd_sweep },
+    { "calibrate", "calibrate CALIBRATION [options]",
+      "fit a scenario's parameters to observed figures (ABC-SMC or rejection)", calibrate_options,
+      "A calibration file names a scenario, priors for the parameters fitted and the observed\n"
+      "figures; README, section Calibration.\n" LOOKUP_HELP("a calibration", "scenarios/calibrations"),
+      "turnaround calibrate doncaster --jobs 4", cmd_calibrate },
+    { "merge", "merge PART... --out DIR [options]", "join the shards of a sweep (sweep --shard K/N) into one",
+      merge_options,
+      "Checks that the parts are the shards of one sweep, each finished, and writes what the\n"
+      "whole sweep would have.\n",
+      "turnaround merge part1 part2 part3 --out results/all", cmd_merge },
+    { "plot", "plot RESULTS_DIR [options]", "draw the charts of a results folder into its plots/", plot_options,
+      "Needs gnuplot. Without --only, every chart that applies to the folder is drawn.\n",
+      "turnaround plot results/doncaster --format svg --only survival", cmd_plot },
+    { "params", "params [--tsv | --cfg]",
+      "list every parameter: path, type, default, range, unit and meaning", params_options, "",
+      "turnaround params --tsv | cut -f1,3", cmd_params },
+#ifdef HAVE_REPORT
+    { "report", "report RESULTS [--format html|md] [--out FILE] [--quiet]",
+      "write a report of a results folder (HTML or Markdown)", NULL, NULL, NULL, cmd_report },
+#endif
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static const char *const sweep_designs = "grid, lhs (Latin hypercube), sobol (Saltelli) or morris";
+
+static void print_top_help(FILE *f)
+{
+    fputs("usage: turnaround COMMAND [ARGS]\n"
+          "\n"
+          "Simulate failing public-service organisations and the ways they are turned round.\n"
+          "\n"
+          "commands:\n",
+          f);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "  %-10s this text, or COMMAND's help (also --help, -h, COMMAND --help)\n"
+            "  %-10s the version\n"
+            "\n"
+            "'turnaround COMMAND --help' shows a command's options and an example.\n"
+            "A sweep's design is %s.\n"
+            "Scenarios, sweep files and calibrations may be given by name: 'turnaround run\n"
+            "doncaster' finds ./scenarios/doncaster.cfg, else the installed library's\n"
+            "($TURNAROUND_DATA, else share/turnaround beside the program, else\n"
+            "%s); a path is used as given.\n"
+            "\n"
+            "Exit status: 0 done, 1 bad input or results folder, 2 bad command line, 130 interrupted.\n",
+            "help", "--version", sweep_designs, TURNAROUND_DATADIR);
+}
+
+/* The column the options' meanings start in. */
+#define OPTION_COLUMN 24
+
+static void print_option(FILE *f, const char *left, const char *doc)
+{
+    int n = fprintf(f, "  %s", left);
+    if (n + 1 > OPTION_COLUMN) {
+        fputc('\n', f);
+        n = 0;
+    }
+    fprintf(f, "%*s", OPTION_COLUMN - n, "");
+    for (const char *c = doc; *c; c++) {
+        fputc(*c, f);
+        if (*c == '\n')
+            fprintf(f, "%*s", OPTION_COLUMN, "");
+    }
+    fputc('\n', f);
+}
+
+static void print_command_help(const struct command *c, FILE *f)
+{
+    fprintf(f, "usage: turnaround %s\n\n%c%s.\n\noptions:\n", c->synopsis, toupper((unsigned char)c->summary[0]),
+            c->summary + 1);
+    for (const struct option_doc *o = c->options; o->name; o++) {
+        char left[80];
+        snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        print_option(f, left, o->doc);
+    }
+    print_option(f, "--help, -h", "this text");
+    int valued = 0;
+    for (const struct option_doc *o = c->options; o->name; o++)
+        valued |= o->arg != NULL;
+    fprintf(f, "%s%s%s"
+            "\nExit status: 0 done, 1 bad input or results folder, 2 bad command line, 130 interrupted.\n"
+            "\nexample:\n  %s\n",
+            valued ? "\nAn option's value may follow it as the next word or after '=' (OPTION=VALUE).\n" : "",
+            c->about[0] ? "\n" : "", c->about, c->example);
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    struct suggestions s;
+    char near[1200];
+    suggest_begin(&s, name);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        suggest_offer(&s, commands[i].name);
+    suggest_offer(&s, "help");
+    if (name[0] == '-') {
+        suggest_offer(&s, "--help");
+        suggest_offer(&s, "--version");
+    }
+    return usage_error("unknown command '%s'%s", name, suggest_text(&s, near, sizeof near));
+}
+
+static const struct option_doc *find_option(const struct command *c, const char *arg)
+{
+    for (const struct option_doc *o = c->options; o->name; o++)
+        if (o->arg ? option_is(arg, o->name) : strcmp(arg, o->name) == 0)
+            return o;
+    return NULL;
+}
+
+/* The options of argv against c's table, before the command parses them:
+ * 1 when --help or -h is among them (the help is printed), EXIT_USAGE for
+ * one not listed, 0 when all are. The word after an option that takes a
+ * value is that value, as option_value reads it. A command's own parser
+ * still refuses what it does not handle, so an option listed but never
+ * parsed is refused too (tests/test_help.c tries each one). */
+static int check_options(const struct command *c, int argc, char **argv)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < argc; i++) {
+            const char *a = argv[i];
+            if (a[0] != '-' || a[1] == '\0')
+                continue;
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                print_command_help(c, stdout);
+                return 1;
+            }
+            const struct option_doc *o = find_option(c, a);
+            if (o) {
+                if (o->arg && !strchr(a, '=') && i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+                    i++;
+                continue;
+            }
+            if (pass == 0)
+                continue;
+            char name[SUGGEST_LEN + 1];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+            const struct option_doc *flag = find_option(c, name);
+            if (flag)
+                return usage_error("%s: option %s takes no value, found '%s'", c->name, flag->name, a);
+            struct suggestions s;
+            char near[1200];
+            suggest_begin(&s, name);
+            for (o = c->options; o->name; o++)
+                suggest_offer(&s, o->name);
+            suggest_offer(&s, "--help");
+            return usage_error("%s: unknown option '%s'%s", c->name, a, suggest_text(&s, near, sizeof near));
+        }
+    return 0;
+}
+
 static int dispatch(int argc, char **argv)
 {
     /* A GSL error must come back as a value to check, never abort a long run. */
@@ -759,47 +1304,42 @@ static int dispatch(int argc, char **argv)
      * report (the write fails), not a reason to lose the run to SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        print_top_help(stderr);
         return EXIT_USAGE;
     }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        if (strcmp(name, "help") == 0 && argc > 2) {
+            const struct command *c = find_command(argv[2]);
+            if (!c)
+                return unknown_command(argv[2]);
+            if (argc > 3)
+                return usage_error("help takes one command, found '%s'", argv[3]);
+            if (!c->options) {
+                static char help_flag[] = "--help";
+                char *args[] = { help_flag, NULL };
+                return c->fn(1, args);
+            }
+            print_command_help(c, stdout);
+            return 0;
+        }
+        print_top_help(stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (strcmp(name, "--version") == 0) {
         printf("turnaround %s\n", TURNAROUND_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "params") == 0) {
-        if (argc == 3 && strcmp(argv[2], "--cfg") == 0) {
-            struct params p;
-            params_default(&p);
-            fputs("# Every parameter of turnaround at its default, with its unit and meaning.\n"
-                  "# A scenario names a file like this as its base and overrides what it changes.\n\n",
-                  stdout);
-            settings_write(stdout, &p);
-            return 0;
-        }
-        int tsv = argc > 2 && strcmp(argv[2], "--tsv") == 0;
-        if (argc > 2 + tsv)
-            return usage_error("params takes no arguments but --tsv or --cfg, found '%s'", argv[2 + tsv]);
-        print_params(tsv);
-        return 0;
+    const struct command *c = find_command(name);
+    if (!c)
+        return unknown_command(name);
+    help_topic = c->name;
+    if (c->options) {
+        int checked = check_options(c, argc - 2, argv + 2);
+        if (checked)
+            return checked == 1 ? 0 : checked;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2, 0);
-    if (strcmp(cmd, "compare") == 0)
-        return cmd_run(argc - 2, argv + 2, 1);
-    if (strcmp(cmd, "plot") == 0)
-        return cmd_plot(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep(argc - 2, argv + 2);
-    if (strcmp(cmd, "merge") == 0)
-        return cmd_merge(argc - 2, argv + 2);
-    if (strcmp(cmd, "calibrate") == 0)
-        return cmd_calibrate(argc - 2, argv + 2);
-    return usage_error("unknown command '%s'", cmd);
+    return c->fn(argc - 2, argv + 2);
 }
 
 /* Standard output is a result too (params --cfg > default.cfg, a table piped
