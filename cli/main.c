@@ -1054,8 +1054,9 @@ static const struct option_doc compare_options[] = {
 };
 
 #define RESULTS_HELP                                                                                            \
-    "\nResults: config.cfg (rerun it to reproduce), trajectories.csv, summary.csv,\n"                            \
-    "replications.csv, means.csv, failures.csv and the charts in plots/.\n"
+    "\nResults: config.cfg (rerun it to reproduce), trajectories.csv, sector.csv,\n"                             \
+    "summary.csv, replications.csv, means.csv, failures.csv, outcomes.txt (the table\n"                          \
+    "printed at the end) and the charts in plots/.\n"
 
 static const struct option_doc sweep_options[] = {
     { "--jobs", "N", "worker processes, 1 to 64 (the same results for any N)" },
@@ -1126,7 +1127,8 @@ static const struct command commands[] = {
     { "compare", "compare [SCENARIO] [options]",
       "run several strategies on the same replications and compare them in pairs", compare_options,
       "Every arm runs on the same replications (common random numbers), so differences are\n"
-      "paired; comparison.csv holds them. With no SCENARIO, as for run.\n" LOOKUP_HELP("a scenario", "scenarios"),
+      "paired; comparison.csv and pairs.csv hold them, and the end of the output says in a\n"
+      "sentence each what differs clearly between two arms. With no SCENARIO, as for run.\n" LOOKUP_HELP("a scenario", "scenarios"),
       "turnaround compare teaching --strategies 'none; takeover; retained_ownership'", cmd_compare },
     { "sweep", "sweep SWEEP [options]",
       "many runs over a design (grid, lhs, sobol or morris) of parameters and strategies", sweep_options,
