@@ -80,7 +80,7 @@ $(BUILD)/libturnaround.a: $(MODEL_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
-$(BIN)/turnaround: $(BUILD)/cli/main.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+$(BIN)/turnaround: $(BUILD)/cli/main.o $(BUILD)/cli/report.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

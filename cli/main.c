@@ -21,6 +21,7 @@
 #include "merge.h"
 #include "sweep.h"
 #include "calibrate.h"
+#include "report.h"
 #include "executor.h"
 
 #ifdef TURNAROUND_MPI
@@ -799,6 +800,8 @@ static int dispatch(int argc, char **argv)
         return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "calibrate") == 0)
         return cmd_calibrate(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
 
