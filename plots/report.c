@@ -519,6 +519,14 @@ static int load_folder(struct folder *fo, const char *dir, struct diag *d)
     struct stat st;
     if (stat(fo->dir, &st) != 0)
         return diag_fail(d, EXIT_INPUT, "results folder '%s': %s", fo->dir, strerror(errno));
+    const char *base = strrchr(fo->dir, '/');
+    base = base ? base + 1 : fo->dir;
+    char abs[4096];
+    if ((strcmp(base, ".") == 0 || strcmp(base, "..") == 0) && realpath(fo->dir, abs)) {
+        if (strlen(abs) >= sizeof fo->dir)
+            return diag_fail(d, EXIT_INPUT, "results folder '%s': path too long", abs);
+        snprintf(fo->dir, sizeof fo->dir, "%s", abs);   /* named, so the report beside it is too */
+    }
     if (!S_ISDIR(st.st_mode))
         return diag_fail(d, EXIT_INPUT, "'%s' is not a folder; report expects the results folder of 'turnaround run' "
                          "or 'turnaround compare'", fo->dir);
@@ -1212,7 +1220,7 @@ static int draw_charts(const struct folder *fo, struct chart_svg *charts, struct
     if (dp)
         closedir(dp);
     char why[4096] = "";
-    const struct plot_options po = { "svg", NULL, -1.0, NULL };
+    const struct plot_options po = { .format = "svg", .network_month = -1.0 };
     int failed = plot_results(work, &po, why, sizeof why);
     if (failed < 0) {
         folder_remove_tree(work);
@@ -1514,8 +1522,11 @@ int report_write(const struct report_options *o, struct report_done *done, struc
         size_t n = strlen(done->path);
         while (n > 1 && done->path[n - 1] == '/')
             done->path[--n] = '\0';
-        struct stat st;
-        if (lstat(done->path, &st) == 0 && !o->force)   /* before any work */
+        struct stat st, res;
+        if (lstat(done->path, &st) == 0 && stat(fo.dir, &res) == 0 && st.st_dev == res.st_dev
+            && st.st_ino == res.st_ino)
+            rc = diag_fail(d, EXIT_INPUT, "'%s' is the results folder itself; give --out another path", done->path);
+        else if (lstat(done->path, &st) == 0 && !o->force)   /* before any work */
             rc = diag_fail(d, EXIT_INPUT, "'%s' already exists; choose another with --out, or replace it with --force",
                            done->path);
     }

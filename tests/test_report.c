@@ -398,6 +398,13 @@ static void existing_report_is_kept_without_force(void **state)
     assert_string_equal(notes, "notes\n");
     free(notes);
     assert_false(path_exists(tmp, "mine/report.md"));
+    /* Never over the results folder itself, --force or not. */
+    support_sh("cp -r '%s/c' '%s/c'", fixture, tmp);
+    report(&r, "'%s/c' --format md --out '%s/c/' --force", tmp, tmp);
+    assert_status(&r, 1);
+    assert_has(r.err, "is the results folder itself");
+    support_result_free(&r);
+    assert_true(path_exists(tmp, "c/means.csv"));
     /* An HTML report is not written over a folder. */
     report(&r, "'%s/c' --out '%s/mine' --force", fixture, tmp);
     assert_status(&r, 1);
