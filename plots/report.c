@@ -1245,7 +1245,7 @@ static int draw_charts(const struct folder *fo, struct chart_svg *charts, struct
 /* An SVG from gnuplot, inline in HTML: from its <svg> tag to its end, every
  * id (and every reference to one) prefixed with the chart's name, so that
  * the charts of one page share no id, and a '>' in text escaped. */
-static void inline_svg(struct doc *d, const char *svg, const char *prefix)
+static void inline_svg(struct doc *d, const char *svg, const char *prefix, const char *title)
 {
     const char *c = strstr(svg, "<svg");
     const char *end = c ? strstr(c, "</svg>") : NULL;
@@ -1258,6 +1258,13 @@ static void inline_svg(struct doc *d, const char *svg, const char *prefix)
         if (n == 0) {
             fputs("\xef\xbf\xbd", d->f);
             c++;
+            continue;
+        }
+        if (!in_tag && strncmp(c, "<title>Gnuplot</title>", 22) == 0) {   /* the name a reader's tooltip shows */
+            words(d, "<title>");
+            text(d, title);
+            words(d, "</title>");
+            c += 22;
             continue;
         }
         if (!in_tag && strncmp(c, "<!--", 4) == 0) {
@@ -1320,7 +1327,7 @@ static void write_charts(struct doc *d, const struct chart_svg *charts)
             fprintf(d->f, "](%s.svg)\n", charts[i].name);
         } else {
             words(d, "<figure>\n");
-            inline_svg(d, charts[i].svg, charts[i].name);
+            inline_svg(d, charts[i].svg, charts[i].name, title);
             words(d, "</figure>\n");
         }
     }
@@ -1441,7 +1448,9 @@ static int write_checked(const char *path, const char *bytes, size_t len, struct
 }
 
 /* The HTML file: a temporary file beside it, on disk, then renamed into
- * place, so the path holds the old file or the whole new one. */
+ * place, so the path holds the old file or the whole new one. As with
+ * results_commit, nothing can fail after the rename: once the new report is
+ * in place, the command has succeeded. */
 static int write_html(const char *dest, int force, const char *bytes, size_t len, struct diag *d)
 {
     struct stat st;
@@ -1454,7 +1463,7 @@ static int write_html(const char *dest, int force, const char *bytes, size_t len
         if (!S_ISREG(st.st_mode))
             return diag_fail(d, EXIT_INPUT, "'%s' is not a regular file; --force replaces only a file", dest);
     }
-    char tmp[1300], above[1300];
+    char tmp[1300];
     if (folder_beside(dest, "partial", tmp, sizeof tmp) != 0)
         return diag_fail(d, EXIT_INPUT, "'%s': path too long", dest);
     if (results_make_parents(dest) != 0)
@@ -1466,15 +1475,6 @@ static int write_html(const char *dest, int force, const char *bytes, size_t len
         remove(tmp);
         return diag_fail(d, EXIT_INPUT, "cannot move the report into '%s': %s", dest, strerror(e));
     }
-    const char *slash = strrchr(dest, '/');
-    if (!slash)
-        snprintf(above, sizeof above, ".");
-    else if (slash == dest)
-        snprintf(above, sizeof above, "/");
-    else
-        snprintf(above, sizeof above, "%.*s", (int)(slash - dest), dest);
-    if (folder_sync(above) != 0)
-        return diag_fail(d, EXIT_INPUT, "cannot write '%s' (disk full?): %s", above, strerror(errno));
     return 0;
 }
 

@@ -188,6 +188,8 @@ static void html_report_of_a_comparison(void **state)
         if (next)
             assert_true(svg < next);   /* the chart under its own heading */
     }
+    assert_has(html, "<title>True and perceived quality</title>");
+    assert_lacks(html, "<title>Gnuplot</title>");
     /* gnuplot's own titles inside the charts. */
     assert_has(html, "true and perceived quality, our council");
     assert_has(html, "outcomes by strategy: means with 95% intervals");
@@ -547,6 +549,87 @@ static void without_gnuplot_the_report_says_so(void **state)
     free(html);
 }
 
+/* I/O faults, as tests/test_faults.c injects them for the other commands:
+ * the N-th write, fsync or rename of the report fails, for every N, into a
+ * fresh path and with --force over an earlier report. Each trial either
+ * finishes with the bytes of a report that met no fault or exits 1 with the
+ * earlier report (or none) as it was, and nothing hidden left beside it.
+ * gnuplot is left off the PATH, so the only other writes are the charts'
+ * data and scripts: a fault there costs that chart, which the report names
+ * with the reason in place of it, and nothing else. */
+static void faults_leave_the_old_report_or_the_new(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    support_run(&r, "strace -f -qq -o /dev/null true");
+    int have = r.status == 0;
+    support_result_free(&r);
+    if (!have)
+        skip();
+    static const char *const ops[][2] = {
+        { "write", "write,pwrite64,writev" },
+        { "fsync", "fsync,fdatasync" },
+        { "rename", "rename,renameat,renameat2" },
+    };
+    support_sh("mkdir -p '%s/bin' && ln -sf /bin/sh '%s/bin/sh'", tmp, tmp);
+    for (int md = 0; md < 2; md++) {
+        const char *fmt = md ? "md" : "html";
+        char base[1600], ref[1300], old[1300], dest[1300];
+        /* LeakSanitizer cannot work under ptrace (make test SANITIZE=1): the
+         * other tests check for leaks. */
+        snprintf(base, sizeof base, "/usr/bin/env PATH='%s/bin' ASAN_OPTIONS=detect_leaks=0 " EPOCH
+                 " '%s' report '%s/c' --format %s --quiet", tmp,
+                 support_bin(), fixture, fmt);
+        snprintf(ref, sizeof ref, "%s/ref", tmp);
+        snprintf(old, sizeof old, "%s/old", tmp);
+        snprintf(dest, sizeof dest, "%s/d", tmp);
+        support_sh("rm -rf '%s' '%s' && %s --out '%s' && %s --out '%s' && echo changed >> '%s%s'", ref, old, base, ref,
+                   base, old, old, md ? "/report.md" : "");
+        for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+            for (int force = 0; force < 2; force++) {
+                char earlier[2700] = "true";
+                if (force)
+                    snprintf(earlier, sizeof earlier, "cp -a '%s' '%s'", old, dest);
+                support_run(&r, "rm -rf '%s'; %s; strace -f -qq -c -U calls -e trace=%s -o '%s/count' %s --out '%s'%s "
+                                "&& awk '$NF == \"total\" { print $1 }' '%s/count'",
+                            dest, earlier, ops[k][1], tmp, base, dest, force ? " --force" : "", tmp);
+                long n = r.status == 0 ? strtol(r.out, NULL, 10) : -1;
+                support_result_free(&r);
+                if (n < 1)
+                    fail_msg("report --format %s: cannot count its %s calls", fmt, ops[k][0]);
+                for (long at = 1; at <= n; at++) {
+                    char what[200];
+                    snprintf(what, sizeof what, "report --format %s%s, %s %ld of %ld failing", fmt,
+                             force ? " --force" : "", ops[k][0], at, n);
+                    support_sh("rm -rf '%s' '%s/count'", dest, tmp);
+                    if (force)
+                        support_sh("cp -a '%s' '%s'", old, dest);
+                    support_run(&r, "strace -f -qq -o /dev/null -e trace=%s -e inject=%s:error=%s:when=%ld %s --out '%s'%s",
+                                ops[k][1], ops[k][1], at % 2 ? "ENOSPC" : "EIO", at, base, dest, force ? " --force" : "");
+                    if (r.status != 0 && r.status != 1)
+                        fail_msg("%s: exit %d (a crash?): %s", what, r.status, r.err);
+                    int failed = r.status == 1;
+                    support_result_free(&r);
+                    support_run(&r, "cd '%s' && ls -A | grep '^\\.' ; true", tmp);
+                    if (r.out[0])
+                        fail_msg("%s: left behind: %s", what, r.out);
+                    support_result_free(&r);
+                    if (!failed)   /* a fault in a chart's own files costs that chart, and the report says so */
+                        support_run(&r, "diff -r -I '^<p>This chart could not be drawn: chart [a-z]*: ' "
+                                        "-I '^This chart could not be drawn: chart [a-z]*: ' '%s' '%s'", ref, dest);
+                    else if (force)
+                        support_run(&r, "diff -r '%s' '%s'", old, dest);
+                    else
+                        support_run(&r, "test ! -e '%s'", dest);
+                    if (r.status != 0)
+                        fail_msg("%s: %s: %s", what, failed ? "the earlier state was not kept" : "the report differs",
+                                 r.out);
+                    support_result_free(&r);
+                }
+            }
+    }
+}
+
 static void command_line_mistakes(void **state)
 {
     (void)state;
@@ -592,6 +675,7 @@ int main(void)
         T(text_from_files_is_escaped),
         T(scenario_option_tells_its_story),
         T(without_gnuplot_the_report_says_so),
+        T(faults_leave_the_old_report_or_the_new),
         T(command_line_mistakes),
     };
     return cmocka_run_group_tests(tests, make_fixture, drop_fixture);
