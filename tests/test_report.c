@@ -549,6 +549,27 @@ static void without_gnuplot_the_report_says_so(void **state)
     free(html);
 }
 
+/* Interrupted while the charts are drawn (a gnuplot that hangs): exit 130,
+ * no report, and the temporary folder of the charts removed. */
+static void interrupted_report_writes_nothing(void **state)
+{
+    const char *tmp = *state;
+    support_sh("mkdir -p '%s/bin' '%s/work' && printf '#!/bin/sh\\nexec sleep 30\\n' > '%s/bin/gnuplot' && "
+               "chmod +x '%s/bin/gnuplot'", tmp, tmp, tmp, tmp);
+    struct cmd_result r;
+    support_run(&r, "PATH='%s/bin':\"$PATH\" TMPDIR='%s/work' '%s' report '%s/c' --out '%s/i.html' & p=$!; "
+                    "sleep 1; kill -INT $p; wait $p",
+                tmp, tmp, support_bin(), fixture, tmp);
+    assert_status(&r, 130);
+    assert_has(r.err, "interrupted; no report was written");
+    support_result_free(&r);
+    assert_false(path_exists(tmp, "i.html"));
+    assert_no_hidden(tmp);
+    support_run(&r, "ls -A '%s/work'", tmp);
+    assert_string_equal(r.out, "");
+    support_result_free(&r);
+}
+
 /* I/O faults, as tests/test_faults.c injects them for the other commands:
  * the N-th write, fsync or rename of the report fails, for every N, into a
  * fresh path and with --force over an earlier report. Each trial either
@@ -675,6 +696,7 @@ int main(void)
         T(text_from_files_is_escaped),
         T(scenario_option_tells_its_story),
         T(without_gnuplot_the_report_says_so),
+        T(interrupted_report_writes_nothing),
         T(faults_leave_the_old_report_or_the_new),
         T(command_line_mistakes),
     };
