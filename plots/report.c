@@ -82,6 +82,7 @@ struct doc {
     int in_row, cols, col;
     const char *align;
     size_t tables;
+    int oom;   /* an allocation failed: the document is not whole */
 };
 
 /* The length of the valid UTF-8 sequence at s, or 0 when it is not one. */
@@ -100,10 +101,11 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-/* Text from a file, escaped for the document: every byte that is not valid
- * UTF-8 becomes U+FFFD and every control character a space, so the document
- * stays valid whatever the file held. */
-static void text(struct doc *d, const char *s)
+/* Text from a file, escaped for the document (HTML, or Markdown unless
+ * markup is 0, inside code): every byte that is not valid UTF-8 becomes
+ * U+FFFD and every control character a space (a line break kept where
+ * lines is 1), so the document stays valid whatever the file held. */
+static void escaped(struct doc *d, const char *s, int markup, int lines)
 {
     for (const unsigned char *c = (const unsigned char *)s; *c;) {
         size_t n = utf8_len(c);
@@ -118,7 +120,9 @@ static void text(struct doc *d, const char *s)
             continue;
         }
         unsigned char ch = *c++;
-        if (ch < 0x20 || ch == 0x7f)
+        if (ch == '\n' && lines)
+            fputc('\n', d->f);
+        else if (ch < 0x20 || ch == 0x7f)
             fputc(' ', d->f);
         else if (!d->md && ch == '&')
             fputs("&amp;", d->f);
@@ -130,11 +134,16 @@ static void text(struct doc *d, const char *s)
             fputs("&quot;", d->f);
         else if (!d->md && ch == '\'')
             fputs("&#39;", d->f);
-        else if (d->md && strchr("\\`*_[]<>|&~#", ch))
+        else if (d->md && markup && strchr("\\`*_[]<>|&~#", ch))
             fprintf(d->f, "\\%c", ch);   /* CommonMark: any ASCII punctuation may be escaped */
         else
             fputc(ch, d->f);
     }
+}
+
+static void text(struct doc *d, const char *s)
+{
+    escaped(d, s, 1, 0);
 }
 
 /* Our own words: written as they are (they hold nothing to escape). */
@@ -189,16 +198,20 @@ static size_t longest_ticks(const char *s)
     return best;
 }
 
+#define FENCE_MAX 30
+static const char fence[FENCE_MAX + 1] = "``````````````````````````````";
+
 /* Text shown as code, inline. */
 static void code(struct doc *d, const char *s)
 {
-    if (d->md) {
-        size_t n = longest_ticks(s) + 1;
+    if (d->md && longest_ticks(s) < FENCE_MAX) {
+        int n = (int)longest_ticks(s) + 1;
         int pad = s[0] == '`' || (s[0] && s[strlen(s) - 1] == '`') || s[0] == ' ';   /* CommonMark strips one space a side */
-        fprintf(d->f, "%.*s%s", (int)n, "``````````````````````````````", pad ? " " : "");
-        for (const char *c = s; *c; c++)
-            fputc((unsigned char)*c < 0x20 ? ' ' : *c, d->f);
-        fprintf(d->f, "%s%.*s", pad ? " " : "", (int)n, "``````````````````````````````");
+        fprintf(d->f, "%.*s%s", n, fence, pad ? " " : "");
+        escaped(d, s, 0, 0);
+        fprintf(d->f, "%s%.*s", pad ? " " : "", n, fence);
+    } else if (d->md) {
+        text(d, s);
     } else {
         words(d, "<code>");
         text(d, s);
@@ -209,35 +222,24 @@ static void code(struct doc *d, const char *s)
 /* A block of lines shown as they are. */
 static void pre(struct doc *d, const char *s)
 {
-    if (d->md) {
-        size_t n = longest_ticks(s) + 1;
+    if (d->md && longest_ticks(s) < FENCE_MAX) {
+        int n = (int)longest_ticks(s) + 1;
         n = n < 3 ? 3 : n;
-        fprintf(d->f, "\n%.*s\n", (int)n, "``````````````````````````````");
-        for (const unsigned char *c = (const unsigned char *)s; *c;) {
-            size_t k = utf8_len(c);
-            if (k == 0) {
-                fputs("\xef\xbf\xbd", d->f);
-                c++;
-            } else {
-                fputc(*c < 0x20 && *c != '\n' ? ' ' : *c, d->f);
-                fwrite(c + 1, 1, k - 1, d->f);
-                c += k;
-            }
+        fprintf(d->f, "\n%.*s\n", n, fence);
+        escaped(d, s, 0, 1);
+        fprintf(d->f, "\n%.*s\n", n, fence);
+    } else if (d->md) {   /* no fence can hold it: a paragraph a line */
+        char *copy = strdup(s);
+        d->oom |= !copy;
+        for (char *line = copy, *nl; line; line = nl ? nl + 1 : NULL) {
+            if ((nl = strchr(line, '\n')))
+                *nl = '\0';
+            para(d, line);
         }
-        fprintf(d->f, "\n%.*s\n", (int)n, "``````````````````````````````");
+        free(copy);
     } else {
         words(d, "<pre>");
-        for (const char *line = s; *line;) {
-            const char *nl = strchr(line, '\n');
-            size_t len = nl ? (size_t)(nl - line) : strlen(line);
-            char buf[2048];
-            snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
-            text(d, buf);
-            if (!nl)
-                break;
-            words(d, "\n");
-            line = nl + 1;
-        }
+        escaped(d, s, 1, 1);
         words(d, "</pre>\n");
     }
 }
@@ -732,12 +734,18 @@ static int indented(const char *line)
  * paragraph. */
 static void write_story(struct doc *d, const char *story)
 {
-    char *copy = strdup(story);
-    if (!copy)
+    size_t cap = 1;
+    for (const char *c = story; *c; c++)
+        cap += *c == '\n';
+    char *copy = strdup(story), **lines = malloc(cap * sizeof *lines);
+    if (!copy || !lines) {
+        d->oom = 1;
+        free(copy);
+        free(lines);
         return;
-    char *lines[1024];
+    }
     size_t n = 0;
-    for (char *c = copy; *c && n < sizeof lines / sizeof lines[0];) {
+    for (char *c = copy; *c && n < cap;) {
         lines[n++] = c;
         char *nl = strchr(c, '\n');
         if (!nl)
@@ -758,8 +766,10 @@ static void write_story(struct doc *d, const char *story)
             b++;
         }
         char *joined = malloc(4096 + strlen(story));
-        if (!joined)
+        if (!joined) {
+            d->oom = 1;
             break;
+        }
         if (list) {
             size_t k = a;
             joined[0] = '\0';
@@ -796,6 +806,7 @@ static void write_story(struct doc *d, const char *story)
         a = b;
     }
     free(copy);
+    free(lines);
 }
 
 /* ---- the sections ------------------------------------------------------ */
@@ -896,7 +907,7 @@ static void write_takeaways(struct doc *d, const struct folder *fo)
             *nl = '\0';
         if (line[strspn(line, " \t\r")]) {
             words(d, d->md ? "- " : "<li>");
-            text(d, line);
+            text(d, line + strspn(line, " \t"));
             words(d, d->md ? "\n" : "</li>\n");
         }
         if (!nl)
@@ -998,6 +1009,7 @@ static void write_run_outcomes(struct doc *d, const struct folder *fo)
             size_t len = 0;
             double m = NAN, lo = NAN, hi = NAN;
             FILE *f = open_memstream(&buf, &len);
+            d->oom |= !f;
             if (f) {
                 stats_write(f, &level);
                 fclose(f);
@@ -1546,12 +1558,12 @@ int report_write(const struct report_options *o, struct report_done *done, struc
         utc(today, sizeof today, epoch && *epoch && !*end ? (time_t)t : time(NULL));
         char *bytes = NULL;
         size_t len = 0;
-        struct doc doc = { open_memstream(&bytes, &len), md, 0, 0, 0, NULL, 0 };
+        struct doc doc = { open_memstream(&bytes, &len), md, 0, 0, 0, NULL, 0, 0 };
         if (!doc.f) {
             rc = diag_fail(d, EXIT_INPUT, "out of memory");
         } else {
             write_doc(&doc, &fo, charts, today);
-            if (fclose(doc.f) != 0 || !bytes)
+            if (fclose(doc.f) != 0 || !bytes || doc.oom)
                 rc = diag_fail(d, EXIT_INPUT, "out of memory");
         }
         if (!rc)

@@ -511,6 +511,7 @@ static void scenario_option_tells_its_story(void **state)
                                               "# - ties fading\n"
                                               "#\n"
                                               "#   turnaround compare story.cfg\n"
+                                              "#   with ``` and <i>x</i>\n"
                                               "title = \"Another title\";\n"),
                      0);
     struct cmd_result r;
@@ -521,8 +522,15 @@ static void scenario_option_tells_its_story(void **state)
     char *html = read_path("%s/s.html", tmp);
     assert_has(html, "<p>A council that looks inward.</p>\n<p>What to look for:</p>\n<ul>\n<li>quality falling while "
                      "perceived quality stays high</li>\n<li>ties fading</li>\n</ul>\n<pre>  turnaround compare "
-                     "story.cfg</pre>");
+                     "story.cfg\n  with ``` and &lt;i&gt;x&lt;/i&gt;</pre>");
     free(html);
+    report(&r, "'%s/c' --scenario '%s' --format md --out '%s/s'", fixture, path, tmp);
+    assert_status(&r, 0);
+    support_result_free(&r);
+    char *md = read_path("%s/s/report.md", tmp);
+    assert_has(md, "\nA council that looks inward.\n\nWhat to look for:\n\n- quality falling while perceived quality "
+                   "stays high\n- ties fading\n\n````\n  turnaround compare story.cfg\n  with ``` and <i>x</i>\n````\n");
+    free(md);
     report(&r, "'%s/c' --scenario '%s/none.cfg' --out '%s/s2.html'", fixture, tmp, tmp);
     assert_status(&r, 1);
     assert_has(r.err, "none.cfg");
