@@ -93,7 +93,7 @@ $(BUILD)/cli/main.o: $(BUILD)/datadir
 FORCE:
 $(BUILD)/cli/main.o: ALL_CFLAGS += -DTURNAROUND_DATADIR='"$(DATADIR)"'
 
-$(BIN)/turnaround: $(BUILD)/cli/main.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+$(BIN)/turnaround: $(BUILD)/cli/main.o $(BUILD)/cli/report.o $(CLI_OBJ) $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -25,6 +25,7 @@
 #include "merge.h"
 #include "sweep.h"
 #include "calibrate.h"
+#include "report.h"
 #include "executor.h"
 
 #ifdef TURNAROUND_MPI
@@ -1109,13 +1110,6 @@ static const struct option_doc params_options[] = {
     { NULL, NULL, NULL },
 };
 
-#if defined(__has_include)
-#if __has_include("report.h")
-#include "report.h"
-#define HAVE_REPORT 1
-#endif
-#endif
-
 static const struct command commands[] = {
     { "run", "run [SCENARIO] [options]", "run replications of a scenario and write their results", run_options,
       "With no SCENARIO, run uses configs/default.cfg: the working folder's, else the library's\n"
@@ -1153,10 +1147,9 @@ static const struct command commands[] = {
     { "params", "params [--tsv | --cfg]",
       "list every parameter: path, type, default, range, unit and meaning", params_options, "",
       "turnaround params --tsv | cut -f1,3", cmd_params },
-#ifdef HAVE_REPORT
-    { "report", "report RESULTS [--format html|md] [--out FILE] [--quiet]",
-      "write a report of a results folder (HTML or Markdown)", NULL, NULL, NULL, cmd_report },
-#endif
+    /* report parses and documents its own options (cli/report.c). */
+    { "report", "report RESULTS [--format html|md] [--out PATH] [--scenario FILE] [--force] [--quiet]",
+      "write one self-contained report of a results folder (HTML or Markdown)", NULL, NULL, NULL, cmd_report },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -378,6 +378,12 @@ static void write_pairs(FILE *f, const struct run *r)
     takeaway_pairs(f, &t);
 }
 
+static void write_takeaways(FILE *f, const struct run *r)
+{
+    struct takeaway t = { r->arms, r->n_arms, r->arms[0].p.run_reps, r->results, r->n_results };
+    takeaway_sentences(f, &t);
+}
+
 static void write_outcomes(FILE *f, const struct run *r)
 {
     struct takeaway t = { r->arms, r->n_arms, r->arms[0].p.run_reps, r->results, r->n_results };
@@ -635,6 +641,8 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
         rc = write_table(res, "comparison.csv", write_comparison, &r, d);
     if (!rc && n_arms > 1)
         rc = write_table(res, "pairs.csv", write_pairs, &r, d);
+    if (!rc && n_arms > 1)
+        rc = write_table(res, "takeaways.txt", write_takeaways, &r, d);
     if (!rc)
         rc = write_table(res, "outcomes.txt", write_outcomes, &r, d);
     if (!rc && !quiet) {

@@ -250,11 +250,11 @@ static int clause(char *buf, size_t len, const struct running *d, int k)
     return 1;
 }
 
-static int write_sentences(FILE *f, const struct takeaway *t, const struct sorted *s)
+/* The sentences, each on a line after indent. */
+static int write_sentences(FILE *f, const struct takeaway *t, const struct sorted *s, const char *indent)
 {
     static const int ks[] = { O_MONTHS_TO_GOOD, O_RELAPSED, O_COMMISSIONER, O_INTERIM, O_PEER_DAYS };
     int said = 0;
-    fputs("\nPaired differences, the same replications and organisations in each arm:\n", f);
     for (int a = 0; a < t->n_arms; a++)
         for (int b = a + 1; b < t->n_arms; b++) {
             /* The arm that is not the control leads the sentence. */
@@ -272,7 +272,7 @@ static int write_sentences(FILE *f, const struct takeaway *t, const struct sorte
             char na[PARAMS_STRING_MAX + 64], nb[PARAMS_STRING_MAX + 64];
             arm_name(na, sizeof na, t->arms[x].p.intervention_schedule);
             arm_name(nb, sizeof nb, t->arms[y].p.intervention_schedule);
-            fprintf(f, "  %s %s than %s", na, parts[0], nb);
+            fprintf(f, "%s%s %s than %s", indent, na, parts[0], nb);
             for (int i = 1; i < n; i++) {
                 /* "costs 91 more commissioner-months [75, 107] and 152 more peer-review days" */
                 int more_cost = strncmp(parts[i], "costs ", 6) == 0 && strncmp(parts[i - 1], "costs ", 6) == 0;
@@ -282,8 +282,9 @@ static int write_sentences(FILE *f, const struct takeaway *t, const struct sorte
             said++;
         }
     if (!said)
-        fputs("  No pair of arms differs clearly in months to good, relapse or cost: every 95% interval includes 0.\n",
-              f);
+        fprintf(f, "%sNo pair of arms differs clearly in months to good, relapse or cost: every 95%% interval "
+                   "includes 0.\n",
+                indent);
     return 0;
 }
 
@@ -293,8 +294,20 @@ int takeaway_write(FILE *f, const struct takeaway *t)
     if (sort_results(t, &s))
         return -1;
     write_table(f, t, &s);
-    if (t->n_arms > 1)
-        write_sentences(f, t, &s);
+    if (t->n_arms > 1) {
+        fputs("\nPaired differences, the same replications and organisations in each arm:\n", f);
+        write_sentences(f, t, &s, "  ");
+    }
+    sorted_free(&s);
+    return 0;
+}
+
+int takeaway_sentences(FILE *f, const struct takeaway *t)
+{
+    struct sorted s;
+    if (sort_results(t, &s))
+        return -1;
+    write_sentences(f, t, &s, "");
     sorted_free(&s);
     return 0;
 }

@@ -23,6 +23,10 @@ struct takeaway {
  * run and kept in outcomes.txt. -1 when memory runs out. */
 int takeaway_write(FILE *f, const struct takeaway *t);
 
+/* takeaways.txt: the sentences alone, one a line (with more than one arm),
+ * for the report and other readers. -1 when memory runs out. */
+int takeaway_sentences(FILE *f, const struct takeaway *t);
+
 /* pairs.csv: for every pair of arms (a before b in the arms' order) and
  * outcome, the mean paired difference a - b over the organisations both
  * intervened in, replication by replication, with its 95% interval kept
