@@ -413,6 +413,28 @@ static void censored_months_to_good(void **state)
     free(sens);
 }
 
+/* The example sweeps of scenarios/sweeps/ load and run (shortened to 12
+ * months of 6 organisations), and their sensitivity.csv matches the
+ * reference's reading: every parameter of each has its rows. */
+static void example_sweeps_run(void **state)
+{
+    const char *tmp = *state;
+    static const char *const names[] = { "sobol-takeover", "morris-screening" };
+    for (int k = 0; k < 2; k++) {
+        char dir[1200], path[1300];
+        snprintf(dir, sizeof dir, "%s/%s", tmp, names[k]);
+        support_sh("'%s' sweep '%s/scenarios/sweeps/%s.cfg' --set run.months=12 --set sector.orgs=6 --quiet --no-plot "
+                   "--jobs 2 --out '%s'", support_bin(), support_src(), names[k], dir);
+        assert_true(compare_with_reference(dir, k) > 0);
+        snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+        char *sens = support_read_file(path, NULL);
+        assert_non_null(sens);
+        assert_non_null(strstr(sens, k ? "\ntakeover,final_quality,ownership.coaching,"
+                                       : "\nnone,final_quality,takeover.internalisation,"));
+        free(sens);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +448,7 @@ int main(void)
         cmocka_unit_test(sobol_sweep_matches_reference),
         cmocka_unit_test(censored_months_to_good),
         cmocka_unit_test(morris_sweep_matches_reference),
+        cmocka_unit_test(example_sweeps_run),
     };
     int failed = cmocka_run_group_tests_name("sensitivity", tests, NULL, NULL);
     return failed + cmocka_run_group_tests_name("sensitivity sweeps", sweeps, support_tmpdir_setup,

@@ -14,7 +14,8 @@ Y, Y = (Y - mean(Y)) / std(Y), then with V = var(concat(A, B)) (NumPy's var, ove
     S1_i = mean(B * (AB^i - A)) / V           (Saltelli et al. 2010)
     ST_i = 0.5 * mean((A - AB^i) ** 2) / V    (Jansen 1999)
 and for the confidence resamples the base samples with replacement, the same resamples for
-every factor, and reports S1_conf = z(0.975) * std(resampled S1, ddof=1) (likewise ST_conf).
+every factor, and reports S1_conf = z(0.975) * std(resampled S1, ddof=1) (likewise ST_conf);
+here, as in turnaround, a resample whose A and B outputs are all equal is left out.
 
 Morris. Trajectories of D + 1 rows one after another; within a trajectory each step changes
 one factor, the elementary effect is (Y at the higher value - Y at the lower) / delta with
@@ -86,7 +87,10 @@ def sobol_indices(y, d, resamples=RESAMPLES, seed=1):
 
     def est(idx):
         v = np.var(np.concatenate([a[idx], b[idx]]))
-        if not v > 0:
+        # A resample whose A and B outputs are all equal has no index (rounding can leave
+        # its variance at 1e-33 rather than 0: Y has unit variance here). turnaround
+        # leaves such resamples out; SALib's interval would be NaN or absurd.
+        if not v > 1e-20:
             return None
         s1 = np.mean(b[idx, None] * (ab[idx] - a[idx, None]), axis=0) / v
         st = 0.5 * np.mean((a[idx, None] - ab[idx]) ** 2, axis=0) / v
