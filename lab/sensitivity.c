@@ -181,7 +181,7 @@ int sensitivity_morris(const double *y, const double *x, size_t r, size_t k, con
         }
         out[i].mu_star = mu;
         out[i].mu = mean;
-        out[i].sigma = r > 1 ? sqrt(m2 / (double)(r - 1)) : 0.0;
+        out[i].sigma = r > 1 ? sqrt(m2 / (double)(r - 1)) : NAN;   /* one effect has no spread to measure */
         for (size_t b = 0; b < boot; b++) {
             double s = 0.0;
             for (size_t t = 0; t < r; t++)

@@ -53,7 +53,7 @@ struct morris_index {
      * are mu_star -/+ conf */
     double mu_star, mu_star_conf, mu_star_lo, mu_star_hi;
     double mu;      /* the mean elementary effect */
-    double sigma;   /* their standard deviation */
+    double sigma;   /* their standard deviation (over r - 1; NaN with one trajectory) */
 };
 
 /* y holds one output per point of a Morris design of r trajectories of k + 1
