@@ -126,10 +126,14 @@ int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d
     struct sobol_index *ix = calloc(k, sizeof *ix);
     struct morris_index *mx = calloc(k, sizeof *mx);
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
-    FILE *f = o.y && o.m2 && o.count && o.seen && ix && mx ? fopen(path, "w") : NULL;
     int rc = 0;
+    if (!o.y || !o.m2 || !o.count || !o.seen || !ix || !mx) {
+        rc = diag_fail(d, EXIT_INPUT, "out of memory for '%s'", path);
+        goto done;
+    }
+    FILE *f = fopen(path, "w");
     if (!f) {
-        rc = diag_fail(d, EXIT_INPUT, "cannot write '%s'", path);
+        rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
         goto done;
     }
     int morris = sw->design == DESIGN_MORRIS;
@@ -195,6 +199,8 @@ int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d
         }
     if (sweep_close_checked(f) != 0 && !rc)
         rc = diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno));
+    if (rc)
+        remove(path);   /* no half-written file to be read as the analysis */
 done:
     free(o.y);
     free(o.m2);
