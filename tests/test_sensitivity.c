@@ -413,6 +413,39 @@ static void censored_months_to_good(void **state)
     free(sens);
 }
 
+/* Runs that fail (peers.degree odd, or at or above the 8 organisations) leave every
+ * outcome "failed", with empty indices; with one replication, the noise
+ * floor cannot be told and its fields are empty while the indices are given. */
+static void failed_runs_and_one_replication(void **state)
+{
+    const char *tmp = *state;
+    for (int k = 0; k < 2; k++) {
+        char path[1200], text[1200];
+        snprintf(path, sizeof path, "%s/f%d.cfg", tmp, k);
+        snprintf(text, sizeof text,
+                 "sweep = { scenario = \"%s/configs/default.cfg\"; design = \"sobol\"; samples = 8; reps = 1;\n"
+                 "  vary = ( { param = \"%s\"; min = %s; },\n"
+                 "           { param = \"peers.decay\"; min = 0.01; max = 0.1; } ); };\n",
+                 support_src(), k ? "sector.turbulence" : "peers.degree", k ? "0.0; max = 0.03" : "2; max = 12");
+        assert_int_equal(support_write_file(path, text), 0);
+        support_sh("'%s' sweep '%s' --set sector.orgs=8 --set run.months=24 --quiet --no-plot --out '%s/f%d'",
+                   support_bin(), path, tmp, k);
+        snprintf(path, sizeof path, "%s/f%d/sensitivity.csv", tmp, k);
+        char *sens = support_read_file(path, NULL);
+        assert_non_null(sens);
+        if (k == 0) {
+            assert_non_null(strstr(sens, "\nnone,final_quality,peers.degree,failed,,,,,,,,,,\n"));
+            assert_null(strstr(sens, ",ok,"));
+        } else {
+            const char *row = strstr(sens, "\nnone,final_quality,sector.turbulence,ok,");
+            assert_non_null(row);
+            const char *end = strchr(row + 1, '\n');
+            assert_true(end - row > 40 && strncmp(end - 2, ",,", 2) == 0);   /* indices, then two empty noise fields */
+        }
+        free(sens);
+    }
+}
+
 /* The example sweeps of scenarios/sweeps/ load and run (shortened to 12
  * months of 6 organisations), and their sensitivity.csv matches the
  * reference's reading: every parameter of each has its rows. */
@@ -448,6 +481,7 @@ int main(void)
         cmocka_unit_test(sobol_sweep_matches_reference),
         cmocka_unit_test(censored_months_to_good),
         cmocka_unit_test(morris_sweep_matches_reference),
+        cmocka_unit_test(failed_runs_and_one_replication),
         cmocka_unit_test(example_sweeps_run),
     };
     int failed = cmocka_run_group_tests_name("sensitivity", tests, NULL, NULL);
