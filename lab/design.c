@@ -4,6 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "checked.h"
@@ -46,16 +47,27 @@ static double *saltelli(const struct factor *f, size_t k, size_t n, size_t *n_po
         free(x);
         return NULL;
     }
-    gsl_qrng_get(q, u);   /* the sequence starts at the origin: skip it */
+    /* As SALib does, skip the sequence's first points (the origin, then
+     * points such as (1/2, ..., 1/2) where A and B coincide): as many as the
+     * power of 2 at or above n, and at least 16. */
+    size_t skip = 16;
+    while (skip < n && skip <= SIZE_MAX / 2)
+        skip *= 2;
+    for (size_t j = 0; j < skip; j++)
+        gsl_qrng_get(q, u);
+    /* SALib's order (SALib.sample.saltelli without second order): for each
+     * base point j, A_j, then AB_j^1 .. AB_j^k (A_j with factor m from B_j),
+     * then B_j; k + 2 rows a base point. */
     for (size_t j = 0; j < n; j++) {
         gsl_qrng_get(q, u);
+        double *row = &x[j * (k + 2) * k];
         for (size_t i = 0; i < k; i++) {
-            x[j * k + i] = at(&f[i], u[i]);                  /* A */
-            x[(n + j) * k + i] = at(&f[i], u[k + i]);        /* B */
+            row[i] = at(&f[i], u[i]);                        /* A */
+            row[(k + 1) * k + i] = at(&f[i], u[k + i]);      /* B */
         }
         for (size_t m = 0; m < k; m++)                       /* AB_m: A, with factor m from B */
             for (size_t i = 0; i < k; i++)
-                x[((2 + m) * n + j) * k + i] = at(&f[i], i == m ? u[k + i] : u[i]);
+                row[(1 + m) * k + i] = at(&f[i], i == m ? u[k + i] : u[i]);
     }
     gsl_qrng_free(q);
     *n_points = n * (k + 2);

@@ -24,10 +24,13 @@ enum design_kind { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL, DESIGN_MORRIS };
  * set. A grid crosses every factor's values (the first factor slowest); a
  * Latin hypercube takes samples points, each factor's range cut into samples
  * strata used once each, in an order drawn from seed. A Sobol design is
- * Saltelli's: samples base points from a Sobol sequence in 2k dimensions give
+ * Saltelli's: samples base points from a Sobol sequence in 2k dimensions (its
+ * first points skipped as SALib skips them: the power of 2 at or above
+ * samples, at least 16) give
  * matrices A and B, then each AB_i (A with factor i from B): samples x (k + 2)
- * points in the order A, B, AB_1 .. AB_k (see sensitivity.h). At most 20
- * factors. A Morris design is samples trajectories of k + 1 points on a
+ * points in SALib's order (SALib.sample.saltelli with calc_second_order =
+ * False): for each base point j, A_j, AB_j^1 .. AB_j^k, B_j (see
+ * sensitivity.h). At most 20 factors. A Morris design is samples trajectories of k + 1 points on a
  * 4-level grid of each range, each step moving one factor (in random order) by
  * 2/3 of its range: samples x (k + 1) points, trajectory after trajectory;
  * its factors must be ranges (min, max). Returns NULL when memory runs out

@@ -8,8 +8,13 @@
 
 #include "sweep.h"
 
-enum { R_FAILED, R_INTERVENED, R_MONTHS_TO_GOOD, R_RELAPSED, R_MONTHS_UNDER, R_COMMISSIONER, R_INTERIM, R_PEER_DAYS,
+enum { R_FAILED, R_INTERVENED, R_MONTHS_TO_GOOD, R_MONTHS_TO_GOOD_CENSORED, R_SHARE_GOOD, R_RELAPSED, R_MONTHS_UNDER, R_COMMISSIONER, R_INTERIM, R_PEER_DAYS,
        R_FINAL_QUALITY, R_FINAL_CODE, R_FINAL_MARCH, OUTCOMES };
+/* The outcomes' names, the columns of runs.csv in this order. months_to_good
+ * is the mean over the organisations that got to good (empty when none did);
+ * months_to_good_censored the mean over all those intervened in, one that
+ * never got there counting the months it was watched (the run's last month
+ * less its start); share_good the share of them that got there. */
 extern const char *const sweep_outcome_names[OUTCOMES];
 
 /* One run's outcomes, or why it failed. */

@@ -20,7 +20,7 @@
 /* ---- one run -------------------------------------------------------------- */
 
 const char *const sweep_outcome_names[OUTCOMES] = {
-    "orgs_failed", "intervened", "months_to_good", "relapsed", "months_under_intervention",
+    "orgs_failed", "intervened", "months_to_good", "months_to_good_censored", "share_good", "relapsed", "months_under_intervention",
     "commissioner_months", "interim_months", "peer_review_days", "final_quality", "final_code_knowledge",
     "final_march_knowledge",
 };
@@ -78,7 +78,7 @@ void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out, float 
             series_month(w, series + (size_t)(m + 1) * SERIES_MEASURES);
     }
     double good = 0, relapsed = 0, watched = 0, exits = 0, under = 0, quality = 0, code = 0, march = 0;
-    double n_good = 0;
+    double n_good = 0, censored = 0;
     int control = schedule_is_control(prm.intervention_schedule);
     for (size_t i = 0; i < world_orgs(w); i++) {
         const struct org_obs *ob = world_obs(w, i);
@@ -96,7 +96,10 @@ void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out, float 
         outcome_of(&iv, control, prm.run_months, prm.intervention_after_months, &oc);
         if (!isnan(oc.months_to_good)) {
             good += oc.months_to_good;
+            censored += oc.months_to_good;
             n_good++;
+        } else {
+            censored += world_month(w) - iv.start_month;   /* never good: watched to the run's end */
         }
         if (!isnan(oc.months_under)) {
             exits++;
@@ -111,6 +114,8 @@ void sweep_run_one(const struct sweep *sw, size_t r, struct outcome *out, float 
         out->v[R_PEER_DAYS] += oc.peer_review_days;
     }
     out->v[R_MONTHS_TO_GOOD] = n_good > 0 ? good / n_good : NAN;
+    out->v[R_MONTHS_TO_GOOD_CENSORED] = out->v[R_INTERVENED] > 0 ? censored / out->v[R_INTERVENED] : NAN;
+    out->v[R_SHARE_GOOD] = out->v[R_INTERVENED] > 0 ? n_good / out->v[R_INTERVENED] : NAN;
     out->v[R_RELAPSED] = watched > 0 ? relapsed / watched : NAN;
     out->v[R_MONTHS_UNDER] = exits > 0 ? under / exits : NAN;
     out->v[R_FINAL_QUALITY] = quality;
