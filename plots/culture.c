@@ -1,10 +1,21 @@
 /* culture: insularity, voice and turnover by month, stacked on one time axis,
  * a line per strategy. */
+#include <math.h>
 #include <string.h>
 
 #include "gnuplot.h"
 #include "plot.h"
 #include "style.h"
+
+/* A tic step of 1, 2 or 5 times a power of ten giving at most four tics up to most. */
+static double nice_step(double most)
+{
+    static const double m[] = { 1, 2, 5 };
+    for (double p = pow(10.0, floor(log10(most / 4.0)));; p *= 10.0)
+        for (size_t k = 0; k < 3; k++)
+            if (most / (m[k] * p) <= 4.0)
+                return m[k] * p;
+}
 
 int plot_culture(const struct results_view *v, const char *format, char *err, size_t len)
 {
@@ -26,17 +37,39 @@ int plot_culture(const struct results_view *v, const char *format, char *err, si
              strcmp(org, "sector") == 0 ? "sector mean" : org);
     plot_title(v, what, title, sizeof title);
     chart_title(&c, title);
-    fputs("set multiplot layout 3,1 title ", gp);
+    size_t title_lines = 1;
+    for (const char *t = title; *t; t++)
+        title_lines += *t == '\n';
+    /* Three panels of one height on one time axis, the key in a column of
+     * its own on the right, clear of the lines. */
+    const double top = 1.0 - 0.045 * (double)title_lines - 0.02, bottom = 0.1, h = (top - bottom) / 3.0;
+    fputs("set multiplot title ", gp);
     gp_lines(gp, title);
-    /* The key in a right margin of its own, clear of the lines. */
-    fputs(" noenhanced\nset key outside right top vertical noenhanced font font_small\nset lmargin 12\n"
-          "set rmargin 30\nset xtics nomirror\n",
-          gp);
+    fprintf(gp, " noenhanced\nset key at screen 0.79, screen %g left top vertical Left reverse noenhanced "
+                "font font_small\nset lmargin 12\nset rmargin 2\nset tmargin 1.6\nset xtics nomirror\n"
+                "set ytics nomirror\n",
+            top - 0.02);
+    /* turnover: its axis and tics from the largest value shown */
+    int s = table_col(&v->means, "strategy"), o = table_col(&v->means, "org"), t = table_col(&v->means, "turnover");
+    double most = 0;
+    for (size_t r = 0; r + 1 < v->means.rows; r++)
+        if (strcmp(table_text(&v->means, r, o), org) == 0 && !isnan(table_num(&v->means, r, t)))
+            for (size_t i = 0; i < v->n_strategies; i++)
+                if (strcmp(table_text(&v->means, r, s), v->strategies[i]) == 0)
+                    most = fmax(most, table_num(&v->means, r, t));
+    double step = nice_step(most > 0 ? most : 0.05);
     for (int panel = 0; panel < 3; panel++) {
+        fprintf(gp, "set origin 0,%g\nset size 0.78,%g\n", bottom + (double)(2 - panel) * h - (panel == 2 ? bottom : 0),
+                h + (panel == 2 ? bottom : 0));
         fprintf(gp, "set ylabel '%s'\nset title '%s' font font_small tc rgb '#555555' offset 0,-0.6\n", label[panel],
                 meaning[panel]);
-        fputs(panel == 2 ? "set xlabel 'month'\nset format x '%g'\n" : "unset xlabel\nset format x ''\n", gp);
-        fputs(panel == 2 ? "set yrange [0:*]\n" : "set yrange [0:1]\n", gp);
+        fputs(panel == 2 ? "set xlabel 'month'\nset format x '%g'\nset bmargin 3.5\n"
+                         : "unset xlabel\nset format x ''\nset bmargin 0.6\n",
+              gp);
+        if (panel == 2)
+            fprintf(gp, "set yrange [0:%.10g]\nset ytics %.10g\n", most > 0 ? most * 1.08 : 0.05, step);
+        else
+            fputs("set yrange [0:1]\nset ytics 0.25\n", gp);
         if (panel > 0)
             fputs("unset key\n", gp);
         fputs("plot ", gp);

@@ -88,7 +88,7 @@ int plot_network(const struct results_view *v, const char *format, char *err, si
     gp_lines(gp, title);
     fputs(" noenhanced\nset size ratio -1\nunset border\nunset tics\nunset grid\n"
           "set xrange [-1.45:1.45]\nset yrange [-1.2:1.2]\n"
-          "set key outside right center vertical noenhanced font font_small\n",
+          "set key outside below center horizontal maxrows 3 noenhanced font font_small\n",
           gp);
     if (v->focal[0])
         for (size_t r = 0; r + 1 < orgs.rows; r++)
@@ -102,7 +102,7 @@ int plot_network(const struct results_view *v, const char *format, char *err, si
                         cos(a), sin(a));
             }
     fputs("plot 'network.dat' index 0 using 1:2:3:4:5 with vectors nohead lw 3 lc rgb variable "
-          "title 'tie: darker is stronger' . \"\\n\" . '(each half: one side''s effort)'",
+          "title 'tie: darker is stronger (each half: one side''s effort)'",
           gp);
     for (size_t k = 0; k < 4; k++)
         fprintf(gp, ", \\\n  '' index %zu using 1:2 with points pt 7 ps 2.5 lc rgb '%s' title '%s'", k + 1,

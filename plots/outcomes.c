@@ -139,7 +139,7 @@ static void from_summary(const struct results_view *v, struct panel *p, size_t n
 static void append(char *note, size_t len, const char *what)
 {
     size_t n = strlen(note);
-    snprintf(note + n, len - n, "%s%s", n ? ", " : "", what);
+    snprintf(note + n, len - n, "%s%s", n ? "; " : "", what);   /* names may hold commas */
 }
 
 /* Keep every interval within its outcome's range, noting what was changed. */
@@ -235,11 +235,14 @@ int plot_outcomes(const struct results_view *v, const char *format, char *err, s
     size_t cols = n_panels > 4 ? 3 : n_panels, rows = (n_panels + cols - 1) / cols;
     int key_in_cell = n_panels % cols != 0;   /* a free cell after the last panel holds the key */
     size_t key_rows = key_in_cell ? 0 : (ns + 2) / 3, notes = 0;
-    int na = 0;
+    int na = 0, shown = 0;
     for (size_t k = 0; k < n_panels; k++) {
         notes += p[k].note[0] != '\0';
-        for (size_t i = 0; i < ns; i++)
-            na |= p[k].bar[i].n < 1 || isnan(p[k].bar[i].mean);
+        for (size_t i = 0; i < ns; i++) {
+            int missing = p[k].bar[i].n < 1 || isnan(p[k].bar[i].mean);
+            na |= missing;
+            shown |= !missing;
+        }
     }
     notes += (size_t)na;
     /* The page, top to bottom: the title, the panels, the key, the notes (screen fractions). */
@@ -288,8 +291,10 @@ int plot_outcomes(const struct results_view *v, const char *format, char *err, s
             key_in_cell ? "vertical" : "horizontal maxcols 3");
     size_t line = 0;
     for (size_t k = 0; k <= n_panels; k++) {
-        const char *note = k < n_panels ? p[k].note : na ? "n/a: defined for no organisation of that strategy "
-                                                           "(a relapse needs an exit)" : "";
+        const char *note = k < n_panels ? p[k].note
+                           : !shown    ? "n/a: no organisation was intervened in, so there is nothing to show"
+                           : na        ? "n/a: defined for no organisation of that strategy (a relapse needs an exit)"
+                                       : "";
         if (!note[0])
             continue;
         fprintf(gp, "set label %zu ", 10 + line);
