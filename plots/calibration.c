@@ -12,14 +12,6 @@
 
 #define BINS 20
 
-/* A step for about four tics over a span: 1, 2 or 5 times a power of ten, so
- * the labels of a narrow prior do not run into each other. */
-static double tic_step(double span)
-{
-    double raw = span / 4.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
-    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
-}
-
 static int posterior(const char *dir, const char *plots, const char *format, char *err, size_t len)
 {
     char path[1200];
@@ -87,7 +79,7 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
           "set ylabel 'density'\n", gp);
     for (size_t j = 0; j < k && j < 16; j++) {
         double lo = table_num(&pri, j, cmin), hi = table_num(&pri, j, cmax);
-        fprintf(gp, "set xtics %.10g\n", tic_step(hi - lo));
+        fprintf(gp, "set xtics %.10g\n", plot_tic_step(hi - lo));
         fputs("set xlabel ", gp);
         gp_string(gp, table_text(&pri, j, cp));
         fprintf(gp, " noenhanced\nset xrange [%.10g:%.10g]\nset yrange [0:*]\nset arrow 1 from %.10g, graph 0 to "

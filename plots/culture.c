@@ -7,16 +7,6 @@
 #include "plot.h"
 #include "style.h"
 
-/* A tic step of 1, 2 or 5 times a power of ten giving at most four tics up to most. */
-static double nice_step(double most)
-{
-    static const double m[] = { 1, 2, 5 };
-    for (double p = pow(10.0, floor(log10(most / 4.0)));; p *= 10.0)
-        for (size_t k = 0; k < 3; k++)
-            if (most / (m[k] * p) <= 4.0)
-                return m[k] * p;
-}
-
 int plot_culture(const struct results_view *v, const char *format, char *err, size_t len)
 {
     struct chart c;
@@ -57,7 +47,7 @@ int plot_culture(const struct results_view *v, const char *format, char *err, si
             for (size_t i = 0; i < v->n_strategies; i++)
                 if (strcmp(table_text(&v->means, r, s), v->strategies[i]) == 0)
                     most = fmax(most, table_num(&v->means, r, t));
-    double step = nice_step(most > 0 ? most : 0.05);
+    double step = plot_tic_step(most > 0 ? most : 0.05);
     for (int panel = 0; panel < 3; panel++) {
         fprintf(gp, "set origin 0,%g\nset size 0.78,%g\n", bottom + (double)(2 - panel) * h - (panel == 2 ? bottom : 0),
                 h + (panel == 2 ? bottom : 0));

@@ -220,7 +220,7 @@ int plot_outcomes(const struct results_view *v, const char *format, char *err, s
         }
         fputs("\n\n", c.data);
         /* The axis fits the intervals' upper ends, with room for the values above them. */
-        double ymax = top > 0 ? top * 1.18 : 1.0;
+        double ymax = top > 0 ? top * (ns > 4 ? 1.4 : 1.25) : 1.0;   /* many bars: the values stand upright */
         p[k].ymax = ymax;
     }
 
@@ -276,8 +276,8 @@ int plot_outcomes(const struct results_view *v, const char *format, char *err, s
                         k, i, i, st.colour);
         }
         fprintf(gp, "'outcomes.dat' index %zu using 1:2:3:4 with yerrorbars lc rgb '#333333' pt 0 lw 1.5, "
-                    "'' index %zu using 1:5:6 with labels offset 0,0.7 font font_small tc rgb '#333333'\n",
-                k, k);
+                    "'' index %zu using 1:5:6 with labels %s font font_small tc rgb '#333333'\n",
+                k, k, ns > 4 ? "rotate by 90 left offset 0.4,0.6" : "offset 0,0.7");
     }
     /* The key, a swatch per strategy: in the free cell, or in a strip of its own under the panels. */
     if (key_in_cell)

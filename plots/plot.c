@@ -138,6 +138,14 @@ void plot_means_block(const struct results_view *v, FILE *f, size_t i, const cha
     fputs("\n\n", f);
 }
 
+double plot_tic_step(double span)
+{
+    if (!(span > 0))
+        return 1.0;
+    double raw = span / 4.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+}
+
 void plot_title(const struct results_view *v, const char *what, char *out, size_t len)
 {
     size_t n = (size_t)snprintf(out, len, "%s\n%s", v->title[0] ? v->title : "turnaround", what);
@@ -166,7 +174,7 @@ void plot_heading(struct chart *c, const struct results_view *v, const char *wha
     chart_title(c, title);
     fputs("set title ", c->gp);
     gp_lines(c->gp, title);
-    fputs(" noenhanced\nset key outside below center horizontal noenhanced font font_small\n"
+    fputs(" noenhanced\nset key outside below center horizontal noenhanced font font_small height 1.5\n"
           "set xtics nomirror\nset ytics nomirror\n",
           c->gp);
 }

@@ -75,6 +75,10 @@ void plot_means_block(const struct results_view *v, FILE *f, size_t i, const cha
  * and what --set changed (v->changed), when anything did. */
 void plot_title(const struct results_view *v, const char *what, char *out, size_t len);
 
+/* A step for about four tics over a span: 1, 2 or 5 times a power of ten, so
+ * the labels of a narrow range do not run into each other. */
+double plot_tic_step(double span);
+
 /* The start of a chart's script shared by the single-panel charts: its
  * title (plot_title, also the SVG's), the key below the plot area. */
 void plot_heading(struct chart *c, const struct results_view *v, const char *what);

@@ -65,7 +65,7 @@ int plot_survival(const struct results_view *v, const char *format, char *err, s
 
     FILE *gp = c.gp;
     plot_heading(&c, v, "time to recovery");
-    fputs("set xlabel 'months since the intervention started' offset 0,0.5\n"
+    fputs("set xlabel 'months since the intervention started'\n"
           "set ylabel 'share not yet rated good'\nset yrange [0:1.02]\nset xrange [0:*]\nplot ",
           gp);
     for (size_t i = 0; i < v->n_strategies; i++) {

@@ -141,11 +141,15 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
     int s = table_col(&v->runs, "strategy");
     /* block (outcome, param, strategy): bin value, mean, lo, hi */
     size_t points[3][PARAMS_SHOWN] = { { 0 } };
-    double range[PARAMS_SHOWN][2];
+    double range[PARAMS_SHOWN][2], ylo[3][PARAMS_SHOWN], yhi[3][PARAMS_SHOWN];
+    static struct bins bins[PARAMS_SHOWN];
     for (size_t o = 0; o < 3; o++)
         for (size_t p = 0; p < v->n_params; p++) {
             struct bins b;
             make_bins(v, v->param_col[p], &b);
+            bins[p] = b;
+            ylo[o][p] = INFINITY;
+            yhi[o][p] = -INFINITY;
             range[p][0] = b.lo;
             range[p][1] = b.hi > b.lo ? b.hi : b.lo + 1.0;
             int oc = table_col(&v->runs, outcomes[o]);
@@ -166,6 +170,8 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
                     double mean, half;
                     mean_interval(sum[i], sq[i], n[i], &mean, &half);
                     fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, mean - half, mean + half);
+                    ylo[o][p] = fmin(ylo[o][p], mean - half);
+                    yhi[o][p] = fmax(yhi[o][p], mean + half);
                     points[o][p]++;
                 }
                 fputs("\n\n", c.data);
@@ -173,8 +179,11 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
         }
     FILE *gp = c.gp;
     chart_title(&c, "Sweep: outcomes against each varied parameter (means, 95% intervals)");
-    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)'\n"
-                "set key top left noenhanced font font_small\nset xtics nomirror font font_small\nset ytics nomirror font font_small\n",
+    /* The key in a column of its own on the right, clear of the lines. */
+    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)' "
+                "margins 0.11,0.76,0.12,0.9 spacing 0.06,0.15\n"
+                "set key at screen 0.78, screen 0.9 left top vertical Left reverse noenhanced font font_small\n"
+                "set xtics nomirror font font_small\nset ytics nomirror font font_small\n",
             v->n_params);
     size_t block = 0;
     for (size_t o = 0; o < 3; o++)
@@ -185,9 +194,22 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
                     o == 0 && p == 0 ? "" : "unset key\n");
             double pad = 0.05 * (range[p][1] - range[p][0]);
             fprintf(gp, "set xrange [%g:%g]\n", range[p][0] - pad, range[p][1] + pad);
+            if (bins[p].discrete && bins[p].n <= 5) {   /* tics at the design's values */
+                fputs("set xtics (", gp);
+                for (size_t i = 0; i < bins[p].n; i++)
+                    fprintf(gp, "%s%.10g", i ? ", " : "", bins[p].value[i]);
+                fputs(")\n", gp);
+            } else {
+                fprintf(gp, "set xtics %.10g\n", plot_tic_step(range[p][1] - range[p][0]));
+            }
+            if (points[o][p] > 0) {   /* about four tics, the intervals inside */
+                double span = yhi[o][p] - ylo[o][p], ypad = span > 0 ? 0.08 * span : 0.5;
+                fprintf(gp, "set yrange [%.10g:%.10g]\nset ytics %.10g\n", ylo[o][p] - ypad, yhi[o][p] + ypad,
+                        plot_tic_step(span + 2 * ypad));
+            }
             if (points[o][p] == 0) {   /* say so rather than fail: e.g. no organisation ever recovered */
-                fputs("set yrange [0:1]\nset label 9 'no data' at graph 0.5, graph 0.5 center\nplot NaN notitle\n"
-                      "unset label 9\nset yrange [*:*]\n",
+                fputs("set yrange [0:1]\nset ytics 0.5\nset label 9 'no data' at graph 0.5, graph 0.5 center\n"
+                      "plot NaN notitle\nunset label 9\n",
                       gp);
                 block += v->n_strategies;
                 continue;

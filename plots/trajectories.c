@@ -45,7 +45,7 @@ static void script(struct chart *c, const struct results_view *v, const char *da
     FILE *gp = c->gp;
     const char *upto = animate ? " every ::0::upto" : "";
     plot_heading(c, v, "true and perceived quality");
-    fputs("set xlabel 'month' offset 0,0.5\nset ylabel 'quality (share of practice matching the standard)'\n"
+    fputs("set xlabel 'month'\nset ylabel 'quality (share of practice matching the standard)'\n"
           "set yrange [0:1]\nset style fill transparent solid 0.18 noborder\nset rmargin 14\n",
           gp);
     /* The rating thresholds, named in the right margin, where no line runs. */
