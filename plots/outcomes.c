@@ -184,7 +184,7 @@ static void value_text(char *out, size_t len, double x, int share)
         snprintf(out, len, "%.1f", x);
     else
         snprintf(out, len, "%.0f", x);
-    if (strcmp(out, "0.00") == 0 || strcmp(out, "-0.00") == 0)
+    if (x == 0)   /* exactly none, not a small value rounded */
         snprintf(out, len, "0");
 }
 
