@@ -446,6 +446,65 @@ static void watch_month(void *ctx, size_t arm, int month, double quality, double
     live_month(ctx, arm, month, quality, perceived);
 }
 
+/* What --set changed, for the charts to name: appended to config.cfg in
+ * dir as "# set: PATH = VALUE" comments, first those the scenario file
+ * records (so a rerun of a results folder's config.cfg keeps them), then
+ * this command line's, a later value of a path replacing an earlier one. */
+#define SETS_MAX 64
+static char set_lines[SETS_MAX][2][600];
+
+static void add_set(size_t *n, const char *assignment, size_t path_len, const char *value)
+{
+    size_t k = 0;
+    while (k < *n && (strlen(set_lines[k][0]) != path_len || strncmp(set_lines[k][0], assignment, path_len) != 0))
+        k++;
+    if (k == SETS_MAX)
+        return;
+    *n += k == *n;
+    snprintf(set_lines[k][0], sizeof set_lines[k][0], "%.*s", (int)path_len, assignment);
+    snprintf(set_lines[k][1], sizeof set_lines[k][1], "%s", value);
+    for (char *c = set_lines[k][1]; *c; c++)   /* a comment ends at the line's end */
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
+}
+
+static int record_sets(const char *dir, const char *scenario, int argc, char **argv, struct diag *d)
+{
+    size_t n = 0;
+    FILE *in = scenario ? fopen(scenario, "r") : NULL;
+    char line[1300];
+    while (in && fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *eq = strncmp(line, "# set: ", 7) == 0 ? strstr(line, " = ") : NULL;
+        if (eq)
+            add_set(&n, line + 7, (size_t)(eq - (line + 7)), eq + 3);
+    }
+    if (in)
+        fclose(in);
+    for (int i = 0; i < argc; i++) {
+        if (option_is(argv[i], "--set")) {
+            const char *a = option_value(argc, argv, &i, "--set"), *eq = a ? strchr(a, '=') : NULL;
+            if (eq)
+                add_set(&n, a, (size_t)(eq - a), eq + 1);
+        } else if (option_is(argv[i], "--reps") || option_is(argv[i], "--seed") || option_is(argv[i], "--out")
+                   || option_is(argv[i], "--strategies") || option_is(argv[i], "--animate")
+                   || option_is(argv[i], "--jobs") || option_is(argv[i], "--max-memory")) {
+            i += strchr(argv[i], '=') ? 0 : 1;   /* the option's value is not an assignment */
+        }
+    }
+    if (n == 0)
+        return 0;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/config.cfg", dir);
+    FILE *f = fopen(path, "a");
+    int bad = !f || fputs("\n# What --set changed, for the charts (kept when this file is run again):\n", f) < 0;
+    for (size_t k = 0; k < n && !bad; k++)
+        bad = fprintf(f, "# set: %s = %s\n", set_lines[k][0], set_lines[k][1]) < 0;
+    if (f)
+        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0;
+    return bad ? diag_fail(d, EXIT_INPUT, "cannot write '%s': %s", path, strerror(errno)) : 0;
+}
+
 static int cmd_run(int argc, char **argv, int compare)
 {
     const char *scenario = NULL, *out = NULL, *strategies = NULL, *animate = NULL;
@@ -600,6 +659,8 @@ static int cmd_run(int argc, char **argv, int compare)
                 steps / 4e7 / 3600.0 / (jobs > 1 ? jobs : 1), jobs > 1 ? jobs : 1, jobs > 1 ? "s" : "");
     rc = run_arms(arms, n_arms, &res, quiet, view ? 1 : jobs, &interrupted, view ? &watch : NULL, &d);
     live_close(view);
+    if (!rc)
+        rc = record_sets(res.tmp, file, argc, argv, &d);
     if (!rc && !no_plot) {
         /* Charts are drawn with the results, but a chart that fails costs no result. */
         char why[4096];

@@ -12,14 +12,6 @@
 
 #define BINS 20
 
-/* A step for about four tics over a span: 1, 2 or 5 times a power of ten, so
- * the labels of a narrow prior do not run into each other. */
-static double tic_step(double span)
-{
-    double raw = span / 4.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
-    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
-}
-
 static int posterior(const char *dir, const char *plots, const char *format, char *err, size_t len)
 {
     char path[1200];
@@ -80,13 +72,14 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
     snprintf(title, sizeof title,
              "Calibration: posterior (bars; generation %zu, %zu particles), prior (dotted) and the calibrated point (dashed)",
              last, particles);
+    chart_title(&c, title);
     fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
     gp_string(gp, title);
-    fputs(" font ',18'\nset style fill solid 0.6 noborder\nunset key\nset ytics nomirror\nset xtics nomirror\n"
+    fputs(" font font_panel\nset style fill solid 0.6 noborder\nunset key\nset ytics nomirror\nset xtics nomirror\n"
           "set ylabel 'density'\n", gp);
     for (size_t j = 0; j < k && j < 16; j++) {
         double lo = table_num(&pri, j, cmin), hi = table_num(&pri, j, cmax);
-        fprintf(gp, "set xtics %.10g\n", tic_step(hi - lo));
+        fprintf(gp, "set xtics %.10g\n", plot_tic_step(hi - lo));
         fputs("set xlabel ", gp);
         gp_string(gp, table_text(&pri, j, cp));
         fprintf(gp, " noenhanced\nset xrange [%.10g:%.10g]\nset yrange [0:*]\nset arrow 1 from %.10g, graph 0 to "
@@ -133,8 +126,9 @@ static int fit(const char *dir, const char *plots, const char *format, char *err
     }
     FILE *gp = c.gp;
     size_t cols = n < 4 ? n : 4, rows = (n + cols - 1) / cols;
+    chart_title(&c, "Calibration: each target, observed (2 sd) and the model at the calibrated point (95% of blocks)");
     fprintf(gp, "set multiplot layout %zu,%zu title 'Calibration: each target, observed (2 sd) and the model at the "
-                "calibrated point (95%% of blocks)' font ',20'\n"
+                "calibrated point (95%% of blocks)' font font_panel\n"
                 "set xrange [-0.6:1.6]\nset xtics ('observed' 0, 'model' 1)\nunset key\nset ytics nomirror\n",
             rows, cols);
     for (size_t r = 0; r < n; r++) {
@@ -147,7 +141,7 @@ static int fit(const char *dir, const char *plots, const char *format, char *err
         double pad = 0.08 * (hi - lo);
         fputs("set title ", gp);
         gp_string(gp, table_text(&t, r, cs));
-        fprintf(gp, " noenhanced font ',20'\nset yrange [%.10g:%.10g]\n", lo - pad, hi + pad);
+        fprintf(gp, " noenhanced font font_panel\nset yrange [%.10g:%.10g]\n", lo - pad, hi + pad);
         fprintf(gp, "plot 'fit.dat' index %zu using 1:2:3:4 with yerrorbars pt 7 ps 2 lw 3 "
                     "lc rgb '%s', '' index %zu using 1:2:3:4 with yerrorbars pt 5 ps 2 lw 3 lc rgb '%s'\n",
                 2 * r, gp_colour(0), 2 * r + 1, gp_colour(1));

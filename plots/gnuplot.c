@@ -57,17 +57,23 @@ void gp_string(FILE *f, const char *text)
     fputc('\'', f);
 }
 
-static const char *terminal(const char *format)
+/* The terminal of each format, with the sizes of its two smaller fonts
+ * (font_small, font_panel) in proportion to its own. */
+static const struct {
+    const char *format, *terminal, *small, *panel;
+} terminals[] = {
+    { "png", "pngcairo size 1600,1000 noenhanced font 'Sans,22' linewidth 2", ",16", ",18" },
+    { "svg", "svg size 1600,1000 dynamic noenhanced font 'Sans,22' linewidth 2", ",16", ",18" },
+    { "pdf", "pdfcairo size 8in,5in noenhanced font 'Sans,11' linewidth 1.5", ",8", ",9" },
+    { "gif", "gif animate delay 8 loop 0 size 1200,750 noenhanced font 'Sans,16'", ",12", ",13" },   /* slides */
+};
+
+static int terminal_of(const char *format)
 {
-    if (strcmp(format, "png") == 0)
-        return "set terminal pngcairo size 1600,1000 noenhanced font 'Sans,22' linewidth 2";
-    if (strcmp(format, "svg") == 0)
-        return "set terminal svg size 1600,1000 dynamic noenhanced font 'Sans,22' linewidth 2";
-    if (strcmp(format, "pdf") == 0)
-        return "set terminal pdfcairo size 8in,5in noenhanced font 'Sans,11' linewidth 1.5";
-    if (strcmp(format, "gif") == 0)   /* an animation, for slides */
-        return "set terminal gif animate delay 8 loop 0 size 1200,750 noenhanced font 'Sans,16'";
-    return NULL;
+    for (size_t i = 0; i < sizeof terminals / sizeof terminals[0]; i++)
+        if (strcmp(terminals[i].format, format) == 0)
+            return (int)i;
+    return -1;
 }
 
 enum gp_end { GP_DONE, GP_NOT_STARTED, GP_TIMED_OUT, GP_STOPPED };
@@ -177,14 +183,15 @@ static int output_is_whole(const char *path, const char *format)
 int chart_begin(struct chart *c, const char *dir, const char *name, const char *format, char *err, size_t len)
 {
     memset(c, 0, sizeof *c);
-    const char *term = terminal(format);
-    if (!term) {
+    int t = terminal_of(format);
+    if (t < 0) {
         snprintf(err, len, "unknown chart format '%s'; expected png, svg or pdf", format);
         return -1;
     }
     snprintf(c->dir, sizeof c->dir, "%s", dir);
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->format, sizeof c->format, "%s", format);
+    snprintf(c->title, sizeof c->title, "%s", name);
     char path[1200];
     snprintf(path, sizeof path, "%s/%s.dat", dir, name);
     c->data = fopen(path, "w");
@@ -197,14 +204,100 @@ int chart_begin(struct chart *c, const char *dir, const char *name, const char *
     fprintf(c->gp,
             "# %s: drawn by turnaround from the results beside this folder; the data are in %s.dat.\n"
             "# Restyle freely and redraw with: gnuplot %s.gp\n"
-            "%s\n"
-            "set output '%s.%s'\n"
+            "set terminal ",
+            name, name, name);
+    fputs(terminals[t].terminal, c->gp);
+    if (strcmp(format, "svg") == 0)   /* the SVG's <title> until chart_end writes the chart's own there */
+        fprintf(c->gp, " name '%s'", name);
+    fprintf(c->gp,
+            "\nset output '%s.%s'\n"
+            "font_small = '%s'\nfont_panel = '%s'\n"
             "set encoding utf8\n"
             "set border lw 1\n"
             "set grid lc rgb '#dddddd'\n"
-            "set key noenhanced\n",
-            name, name, name, term, name, format);
+            "set key noenhanced font font_small\n",
+            name, format, terminals[t].small, terminals[t].panel);
     return 0;
+}
+
+void chart_title(struct chart *c, const char *title)
+{
+    size_t n = 0;
+    for (const char *s = title; *s && n + 4 < sizeof c->title; s++) {
+        if (*s == '\n') {
+            memcpy(c->title + n, " - ", 3);
+            n += 3;
+        } else {
+            c->title[n++] = *s;
+        }
+    }
+    c->title[n] = '\0';
+}
+
+void gp_lines(FILE *f, const char *text)
+{
+    const char *line = text;
+    for (;;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        char *one = strndup(line, n);
+        gp_string(f, one ? one : "");
+        free(one);
+        if (!end)
+            break;
+        fputs(".\"\\n\".", f);
+        line = end + 1;
+    }
+}
+
+/* Put the chart's title in an SVG's <title>, where gnuplot wrote the
+ * terminal's name: the file is rewritten beside itself and renamed over it. */
+static int svg_title(const char *path, const struct chart *c)
+{
+    FILE *in = fopen(path, "rb");
+    char *svg = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&svg, &n);
+    char buf[65536];
+    size_t got;
+    int bad = !in || !mem;
+    while (!bad && (got = fread(buf, 1, sizeof buf, in)) > 0)
+        bad = fwrite(buf, 1, got, mem) != got;
+    if (in) {
+        bad |= ferror(in);
+        fclose(in);
+    }
+    if (mem)
+        bad |= fclose(mem) != 0;
+    char tag[100];
+    snprintf(tag, sizeof tag, "<title>%s</title>", c->name);
+    char *at = bad || !svg ? NULL : strstr(svg, tag);
+    char tmp[1300];
+    snprintf(tmp, sizeof tmp, "%s.title", path);
+    FILE *out = at ? fopen(tmp, "wb") : NULL;
+    if (out) {
+        bad = fwrite(svg, 1, (size_t)(at - svg), out) != (size_t)(at - svg) || fputs("<title>", out) < 0;
+        for (const char *s = c->title; *s && !bad; s++) {   /* XML text: & < > escaped */
+            if (*s == '&')
+                bad = fputs("&amp;", out) < 0;
+            else if (*s == '<')
+                bad = fputs("&lt;", out) < 0;
+            else if (*s == '>')
+                bad = fputs("&gt;", out) < 0;
+            else
+                bad = fputc(*s, out) == EOF;
+        }
+        const char *rest = at + strlen(tag);
+        size_t left = n - (size_t)(rest - svg);
+        bad |= fputs("</title>", out) < 0 || fwrite(rest, 1, left, out) != left;
+        bad |= fflush(out) != 0 || fsync(fileno(out)) != 0;
+        bad |= fclose(out) != 0;
+        bad = bad || rename(tmp, path) != 0;
+        if (bad)
+            remove(tmp);
+    }
+    free(svg);
+    return at && !bad ? 0 : -1;
 }
 
 void chart_abort(struct chart *c)
@@ -272,6 +365,8 @@ int chart_end(struct chart *c, char *err, size_t len)
     } else if (!output_is_whole(out, c->format)) {
         snprintf(err, len, "chart %s: gnuplot wrote a damaged or empty %s.%s (disk full?); it is removed", c->name,
                  c->name, c->format);
+    } else if (strcmp(c->format, "svg") == 0 && svg_title(out, c) != 0) {
+        snprintf(err, len, "chart %s: cannot write its title into %s.svg (disk full?); it is removed", c->name, c->name);
     } else {
         return 0;
     }

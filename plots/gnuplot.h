@@ -20,12 +20,24 @@ struct chart {
     size_t script_len;
     FILE *gp;      /* the script being written (a memory stream) */
     FILE *data;    /* NAME.dat */
+    char title[1024];   /* the chart's title, one line; an SVG's <title> */
 };
 
 /* Start chart name in dir for format (png, svg or pdf): open NAME.dat and
- * write the script's preamble (terminal, output file, style, colours).
+ * write the script's preamble (terminal, output file, style). The preamble
+ * defines the fonts every chart uses, in proportion to the terminal's, so a
+ * format has one font and one set of sizes in all its charts: font_small
+ * (tick labels, keys, notes) and font_panel (a panel's title).
  * Returns 0, or -1 with a message in err. */
 int chart_begin(struct chart *c, const char *dir, const char *name, const char *format, char *err, size_t len);
+
+/* Record the chart's title (lines joined by " - "): an SVG chart carries it
+ * as its <title>, where gnuplot would write its own name. */
+void chart_title(struct chart *c, const char *title);
+
+/* Write text as a gnuplot string expression that keeps its line breaks:
+ * single-quoted lines (as gp_string) joined by "\n". */
+void gp_lines(FILE *f, const char *text);
 
 /* Write NAME.gp and run it through a pipe to gnuplot, within the time limit
  * of chart_limits; then check that the image is whole. On failure the

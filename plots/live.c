@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "gnuplot.h"
+#include "style.h"
 #include "plot.h"
 
 #define ARMS_MAX 16
@@ -71,9 +72,11 @@ static void frame(struct live *l)
         fputs("print \"\\033[H\\033[2J\"\n", gp);   /* a fresh screen for each frame */
     fputs("plot ", gp);
     for (size_t a = 0; a < l->n_arms; a++) {
-        fprintf(gp, "'-' using 1:2 with lines lw 2 lc rgb '%s' title ", gp_colour(a));
+        fputs("'-' using 1:2 with lines lw 2", gp);
+        style_line(gp, l->arms[a]);
+        fputs(" title ", gp);
         gp_string(gp, l->arms[a]);
-        fprintf(gp, ", '-' using 1:2 with lines dt 2 lc rgb '%s' notitle%s", gp_colour(a),
+        fprintf(gp, ", '-' using 1:2 with lines dt 3 lc rgb '%s' notitle%s", style_of(l->arms[a]).colour,
                 a + 1 < l->n_arms ? ", " : "\n");
     }
     for (size_t a = 0; a < l->n_arms; a++)

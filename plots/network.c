@@ -80,23 +80,26 @@ int plot_network(const struct results_view *v, const char *format, char *err, si
     }
 
     FILE *gp = c.gp;
-    char what[400];
+    char what[400], title[2048];
     snprintf(what, sizeof what, "peer network and ratings at month %g (%s, replication 0)", month, arm);
-    fputs("set title sprintf(\"%s\\n%s\", ", gp);
-    gp_string(gp, v->title[0] ? v->title : "turnaround");
-    fputs(", ", gp);
-    gp_string(gp, what);
-    fputs(") noenhanced\nset size ratio -1\nunset border\nunset tics\nunset grid\n"
-          "set xrange [-1.3:1.3]\nset yrange [-1.2:1.2]\nset key below horizontal maxrows 2 noenhanced\n",
+    plot_title(v, what, title, sizeof title);
+    chart_title(&c, title);
+    fputs("set title ", gp);
+    gp_lines(gp, title);
+    fputs(" noenhanced\nset size ratio -1\nunset border\nunset tics\nunset grid\n"
+          "set xrange [-1.45:1.45]\nset yrange [-1.2:1.2]\n"
+          "set key outside below center horizontal maxrows 3 noenhanced font font_small\n",
           gp);
     if (v->focal[0])
         for (size_t r = 0; r + 1 < orgs.rows; r++)
             if (strcmp(table_text(&orgs, r, s), arm) == 0 && table_num(&orgs, r, m) == month
                 && strcmp(table_text(&orgs, r, name), v->focal) == 0) {
                 double a = TAU * table_num(&orgs, r, ix) / n;
-                fprintf(gp, "set label 1 at %g, %g center offset 0,1.2 front ", 1.12 * cos(a), 1.12 * sin(a));
+                /* named outside the ring, beyond its own point, and ringed */
+                fprintf(gp, "set label 1 at %g, %g %s front ", 1.1 * cos(a), 1.1 * sin(a), cos(a) >= 0 ? "left" : "right");
                 gp_string(gp, v->focal);
-                fputc('\n', gp);
+                fprintf(gp, "\nset object 1 circle at %g, %g size 0.07 fs empty border lc rgb '#333333' lw 2 front\n",
+                        cos(a), sin(a));
             }
     fputs("plot 'network.dat' index 0 using 1:2:3:4:5 with vectors nohead lw 3 lc rgb variable "
           "title 'tie: darker is stronger (each half: one side''s effort)'",

@@ -16,6 +16,29 @@ static int (*const draw[])(const struct results_view *, const char *, char *, si
     plot_trajectories, plot_culture, plot_survival, plot_outcomes, plot_network,
 };
 
+/* What --set changed, as the command line recorded it in config.cfg
+ * ("# set: KEY = VALUE" lines), joined into one line of v->changed. */
+static void changed_values(struct results_view *v, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    size_t n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "# set: ", 7) != 0)
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        int w = snprintf(v->changed + n, sizeof v->changed - n, "%s%s", n ? ", " : "changed: ", line + 7);
+        if (w < 0 || (size_t)w >= sizeof v->changed - n) {   /* too many to show: say where the rest are */
+            snprintf(v->changed + (n < sizeof v->changed - 40 ? n : sizeof v->changed - 40), 40,
+                     ", ... (all in config.cfg)");
+            break;
+        }
+        n += (size_t)w;
+    }
+    if (f)
+        fclose(f);
+}
+
 static void config_values(struct results_view *v)
 {
     char path[1200];
@@ -36,9 +59,10 @@ static void config_values(struct results_view *v)
         config_lookup_float(&cfg, "regulator.outstanding", &v->outstanding);
     }
     config_destroy(&cfg);
+    changed_values(v, path);
 }
 
-static int load(struct results_view *v, const char *dir, char *err, size_t len)
+int plot_view_load(struct results_view *v, const char *dir, char *err, size_t len)
 {
     memset(v, 0, sizeof *v);
     snprintf(v->dir, sizeof v->dir, "%s", dir);
@@ -74,7 +98,7 @@ static int load(struct results_view *v, const char *dir, char *err, size_t len)
     return 0;
 }
 
-static void unload(struct results_view *v)
+void plot_view_free(struct results_view *v)
 {
     table_free(&v->means);
     table_free(&v->summary);
@@ -114,16 +138,45 @@ void plot_means_block(const struct results_view *v, FILE *f, size_t i, const cha
     fputs("\n\n", f);
 }
 
-void plot_heading(FILE *gp, const struct results_view *v, const char *what)
+double plot_tic_step(double span)
 {
-    char second[400];
+    if (!(span > 0))
+        return 1.0;
+    double raw = span / 4.0, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+}
+
+void plot_title(const struct results_view *v, const char *what, char *out, size_t len)
+{
+    size_t n = (size_t)snprintf(out, len, "%s\n%s", v->title[0] ? v->title : "turnaround", what);
+    /* the changes, in lines of about 110 characters, broken after a comma */
+    for (const char *c = v->changed; *c && n + 2 < len;) {
+        const char *end = c + strlen(c), *cut = end;
+        if (end - c > 110) {
+            cut = c + 110;
+            while (cut > c && *cut != ',')
+                cut--;
+            cut = cut > c ? cut + 1 : c + 110;
+        }
+        n += (size_t)snprintf(out + n, len - n, "\n%.*s", (int)(cut - c), c);
+        c = cut;
+        while (*c == ' ')
+            c++;
+    }
+}
+
+void plot_heading(struct chart *c, const struct results_view *v, const char *what)
+{
+    char second[400], title[2048];
     const char *org = plot_org(v);
     snprintf(second, sizeof second, "%s, %s", what, strcmp(org, "sector") == 0 ? "sector mean" : org);
-    fputs("set title sprintf(\"%s\\n%s\", ", gp);
-    gp_string(gp, v->title[0] ? v->title : "turnaround");
-    fputs(", ", gp);
-    gp_string(gp, second);
-    fputs(") noenhanced\nset key below horizontal maxrows 3 noenhanced\nset xtics nomirror\nset ytics nomirror\n", gp);
+    plot_title(v, second, title, sizeof title);
+    chart_title(c, title);
+    fputs("set title ", c->gp);
+    gp_lines(c->gp, title);
+    fputs(" noenhanced\nset key outside below center horizontal noenhanced font font_small height 1.5\n"
+          "set xtics nomirror\nset ytics nomirror\n",
+          c->gp);
 }
 
 int plot_results(const char *dir, const struct plot_options *o, char *err, size_t len)
@@ -151,8 +204,8 @@ int plot_results(const char *dir, const struct plot_options *o, char *err, size_
         return plot_sweep(dir, o, err, len);
     }
     static struct results_view v;
-    if (load(&v, dir, err, len)) {
-        unload(&v);
+    if (plot_view_load(&v, dir, err, len)) {
+        plot_view_free(&v);
         return -1;
     }
     v.network_month = o->network_month;
@@ -162,14 +215,12 @@ int plot_results(const char *dir, const struct plot_options *o, char *err, size_
     for (size_t i = 0; i < plot_count; i++) {
         if (only && strcmp(only, plot_names[i]) != 0)
             continue;
-        if (!only && draw[i] == plot_outcomes && v.comparison.rows < 2)
-            continue;   /* a single strategy's run has no comparison to draw */
         char why[800];
         if (draw[i](&v, format, why, sizeof why)) {
             failed++;
             used += (size_t)snprintf(err + used, used < len ? len - used : 0, "%s%s", used ? "\n" : "", why);
         }
     }
-    unload(&v);
+    plot_view_free(&v);
     return failed;
 }

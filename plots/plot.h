@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "gnuplot.h"
 #include "table.h"
 
 /* What the charts read, loaded once from a results folder. */
@@ -20,7 +21,14 @@ struct results_view {
     char strategies[16][256];
     size_t n_strategies;
     double network_month;  /* the month the network chart shows; -1: the last */
+    char changed[1024];    /* "changed: peers.decay = 0.08, ...": the --set assignments config.cfg records, or "" */
 };
+
+/* Load the results in dir (means.csv, summary.csv, comparison.csv where
+ * there is one, config.cfg) and make its plots/ folder. Returns 0, or -1
+ * with a message in err; plot_view_free releases it either way. */
+int plot_view_load(struct results_view *v, const char *dir, char *err, size_t len);
+void plot_view_free(struct results_view *v);
 
 /* How to draw: the format (png, svg or pdf), one chart only (NULL: all that
  * apply), the month the network chart shows (-1: the last) and, for a sweep,
@@ -63,8 +71,21 @@ const char *plot_org(const struct results_view *v);
  * means.csv for strategy i and plot_org, month by month. */
 void plot_means_block(const struct results_view *v, FILE *f, size_t i, const char *const *cols, size_t n);
 
-/* The start of a chart's script shared by all: title and key. */
-void plot_heading(FILE *gp, const struct results_view *v, const char *what);
+/* A chart's title, in lines: the scenario's title, what the chart shows,
+ * and what --set changed (v->changed), when anything did. */
+void plot_title(const struct results_view *v, const char *what, char *out, size_t len);
+
+/* A step for about four tics over a span: 1, 2 or 5 times a power of ten, so
+ * the labels of a narrow range do not run into each other. */
+double plot_tic_step(double span);
+
+/* The start of a chart's script shared by the single-panel charts: its
+ * title (plot_title, also the SVG's), the key below the plot area. */
+void plot_heading(struct chart *c, const struct results_view *v, const char *what);
+
+/* The animated trajectories: a frame a month, months 0 to the last, into
+ * v->plots/animation.gif. Returns 0, or -1 with a message in err. */
+int plot_trajectories_animation(const struct results_view *v, char *err, size_t len);
 
 /* The charts themselves, one file each. */
 int plot_trajectories(const struct results_view *v, const char *format, char *err, size_t len);

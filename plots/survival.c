@@ -8,6 +8,7 @@
 
 #include "gnuplot.h"
 #include "plot.h"
+#include "style.h"
 
 struct spell {
     double months;
@@ -63,12 +64,14 @@ int plot_survival(const struct results_view *v, const char *format, char *err, s
     free(sp);
 
     FILE *gp = c.gp;
-    plot_heading(gp, v, "time to recovery");
+    plot_heading(&c, v, "time to recovery");
     fputs("set xlabel 'months since the intervention started'\n"
           "set ylabel 'share not yet rated good'\nset yrange [0:1.02]\nset xrange [0:*]\nplot ",
           gp);
     for (size_t i = 0; i < v->n_strategies; i++) {
-        fprintf(gp, "'survival.dat' index %zu using 1:2 with steps lw 2 lc rgb '%s' title ", i, gp_colour(i));
+        fprintf(gp, "'survival.dat' index %zu using 1:2 with steps lw 2.5", i);
+        style_line(gp, v->strategies[i]);
+        fputs(" title ", gp);
         gp_string(gp, v->strategies[i]);
         fputs(i + 1 < v->n_strategies ? ", " : "\n", gp);
     }

@@ -11,6 +11,7 @@
 
 #include "gnuplot.h"
 #include "plot.h"
+#include "style.h"
 
 #define PARAMS_SHOWN 4
 #define BINS_MAX 12
@@ -140,11 +141,15 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
     int s = table_col(&v->runs, "strategy");
     /* block (outcome, param, strategy): bin value, mean, lo, hi */
     size_t points[3][PARAMS_SHOWN] = { { 0 } };
-    double range[PARAMS_SHOWN][2];
+    double range[PARAMS_SHOWN][2], ylo[3][PARAMS_SHOWN], yhi[3][PARAMS_SHOWN];
+    static struct bins bins[PARAMS_SHOWN];
     for (size_t o = 0; o < 3; o++)
         for (size_t p = 0; p < v->n_params; p++) {
             struct bins b;
             make_bins(v, v->param_col[p], &b);
+            bins[p] = b;
+            ylo[o][p] = INFINITY;
+            yhi[o][p] = -INFINITY;
             range[p][0] = b.lo;
             range[p][1] = b.hi > b.lo ? b.hi : b.lo + 1.0;
             int oc = table_col(&v->runs, outcomes[o]);
@@ -165,35 +170,55 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
                     double mean, half;
                     mean_interval(sum[i], sq[i], n[i], &mean, &half);
                     fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, mean - half, mean + half);
+                    ylo[o][p] = fmin(ylo[o][p], mean - half);
+                    yhi[o][p] = fmax(yhi[o][p], mean + half);
                     points[o][p]++;
                 }
                 fputs("\n\n", c.data);
             }
         }
     FILE *gp = c.gp;
-    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)'\n"
-                "set key top left noenhanced font ',14'\nset xtics nomirror font ',14'\nset ytics nomirror font ',14'\n",
+    chart_title(&c, "Sweep: outcomes against each varied parameter (means, 95% intervals)");
+    /* The key in a column of its own on the right, clear of the lines. */
+    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)' "
+                "margins 0.11,0.76,0.12,0.9 spacing 0.06,0.15\n"
+                "set key at screen 0.78, screen 0.9 left top vertical Left reverse noenhanced font font_small\n"
+                "set xtics nomirror font font_small\nset ytics nomirror font font_small\n",
             v->n_params);
     size_t block = 0;
     for (size_t o = 0; o < 3; o++)
         for (size_t p = 0; p < v->n_params; p++) {
             fputs("set xlabel ", gp);
             gp_string(gp, header(v, v->param_col[p]));
-            fprintf(gp, " font ',14'\nset ylabel '%s' font ',14'\n%s", p == 0 ? labels[o] : "",
+            fprintf(gp, " font font_small\nset ylabel '%s' font font_small\n%s", p == 0 ? labels[o] : "",
                     o == 0 && p == 0 ? "" : "unset key\n");
             double pad = 0.05 * (range[p][1] - range[p][0]);
             fprintf(gp, "set xrange [%g:%g]\n", range[p][0] - pad, range[p][1] + pad);
+            if (bins[p].discrete && bins[p].n <= 5) {   /* tics at the design's values */
+                fputs("set xtics (", gp);
+                for (size_t i = 0; i < bins[p].n; i++)
+                    fprintf(gp, "%s%.10g", i ? ", " : "", bins[p].value[i]);
+                fputs(")\n", gp);
+            } else {
+                fprintf(gp, "set xtics %.10g\n", plot_tic_step(range[p][1] - range[p][0]));
+            }
+            if (points[o][p] > 0) {   /* about four tics, the intervals inside */
+                double span = yhi[o][p] - ylo[o][p], ypad = span > 0 ? 0.08 * span : 0.5;
+                fprintf(gp, "set yrange [%.10g:%.10g]\nset ytics %.10g\n", ylo[o][p] - ypad, yhi[o][p] + ypad,
+                        plot_tic_step(span + 2 * ypad));
+            }
             if (points[o][p] == 0) {   /* say so rather than fail: e.g. no organisation ever recovered */
-                fputs("set yrange [0:1]\nset label 9 'no data' at graph 0.5, graph 0.5 center\nplot NaN notitle\n"
-                      "unset label 9\nset yrange [*:*]\n",
+                fputs("set yrange [0:1]\nset ytics 0.5\nset label 9 'no data' at graph 0.5, graph 0.5 center\n"
+                      "plot NaN notitle\nunset label 9\n",
                       gp);
                 block += v->n_strategies;
                 continue;
             }
             fputs("plot ", gp);
             for (size_t k = 0; k < v->n_strategies; k++, block++) {
-                fprintf(gp, "'effects.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' title ", block,
-                        gp_colour(k + 1));
+                fprintf(gp, "'effects.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 pt 7", block);
+                style_line(gp, v->strategies[k]);
+                fputs(" title ", gp);
                 gp_string(gp, v->strategies[k]);
                 fputs(k + 1 < v->n_strategies ? ", " : "\n", gp);
             }
@@ -246,6 +271,7 @@ static int heatmap(const struct sweep_view *v, const char *format, char *err, si
     FILE *gp = c.gp;
     char what[600];
     snprintf(what, sizeof what, "Sweep: mean %s (%s)", v->outcome, v->strategies[0]);
+    chart_title(&c, what);
     fputs("set title ", gp);
     gp_string(gp, what);
     fputs(" noenhanced\nset palette defined (0 '#D55E00', 0.5 '#F0E442', 1 '#009E73')\nunset key\nset cblabel ", gp);
@@ -301,6 +327,9 @@ static int interaction(const struct sweep_view *v, const char *format, char *err
     snprintf(what, sizeof what, "%s against %s", v->outcome, header(v, v->param_col[0]));
     snprintf(how, sizeof how, "a line per %s (%s; means, 95%% intervals)", header(v, v->param_col[1]),
              v->strategies[0]);
+    char both[1100];
+    snprintf(both, sizeof both, "%s\n%s", what, how);
+    chart_title(&c, both);
     fputs("set title sprintf(\"%s\\n%s\", ", gp);
     gp_string(gp, what);
     fputs(", ", gp);
@@ -361,6 +390,10 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
     }
     table_free(&t);
     FILE *gp = c.gp;
+    char what[200];
+    snprintf(what, sizeof what, "Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)",
+             morris ? "Morris mu*" : "Sobol total index");
+    chart_title(&c, what);
     fprintf(gp, "set title 'Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)'\n"
                 "set style fill solid 0.8 noborder\nset boxwidth %g\nset key top right noenhanced\nset ylabel '%s'\n"
                 "set xrange [-0.6:%g]\nset yrange [0:*]\nset xtics (",
@@ -374,7 +407,12 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
         fputs("0)\n", gp);
     fputs("plot ", gp);
     for (size_t k = 0; k < v->n_strategies; k++) {
-        fprintf(gp, "'sensitivity.dat' index %zu using 1:2 with boxes lc rgb '%s' title ", k, gp_colour(k + 1));
+        struct style st = style_of(v->strategies[k]);
+        if (st.pattern)
+            fprintf(gp, "'sensitivity.dat' index %zu using 1:2 with boxes fs pattern %d border lc rgb '%s' lc rgb '%s' title ",
+                    k, st.pattern, st.colour, st.colour);
+        else
+            fprintf(gp, "'sensitivity.dat' index %zu using 1:2 with boxes lc rgb '%s' title ", k, st.colour);
         gp_string(gp, v->strategies[k]);
         fprintf(gp, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb '#333333' pt 0 notitle%s", k,
                 k + 1 < v->n_strategies ? ", " : "\n");
