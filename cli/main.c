@@ -60,19 +60,11 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* An error quotes what it found, which may be anything a file held: its
- * control characters (a terminal's escape codes among them) are shown as
- * \xNN, never sent to the terminal. */
+/* An error quotes what it found, which may be anything a file held: shown
+ * safely (diag_print). */
 static int fail(const struct diag *d)
 {
-    fputs("turnaround: ", stderr);
-    for (const unsigned char *c = (const unsigned char *)d->msg; *c; c++)
-        if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
-            fprintf(stderr, "\\x%02x", *c);
-        else
-            fputc(*c, stderr);
-    fputc('\n', stderr);
-    return d->code ? d->code : EXIT_INPUT;
+    return diag_print("", d);
 }
 
 /* ---- did you mean ------------------------------------------------------ */

@@ -70,17 +70,10 @@ static const char *value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
-/* An error quotes what a file held: control characters are shown as \xNN. */
+/* An error quotes what a file held: shown safely (diag_print). */
 static int fail(const struct diag *d)
 {
-    fputs("turnaround: report: ", stderr);
-    for (const unsigned char *c = (const unsigned char *)d->msg; *c; c++)
-        if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
-            fprintf(stderr, "\\x%02x", *c);
-        else
-            fputc(*c, stderr);
-    fputc('\n', stderr);
-    return d->code ? d->code : EXIT_INPUT;
+    return diag_print("report: ", d);
 }
 
 int cmd_report(int argc, char **argv)

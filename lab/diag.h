@@ -19,4 +19,9 @@ struct diag {
 int diag_fail(struct diag *d, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Print d's message to stderr after "turnaround: " and who (may be ""),
+ * its control characters (a terminal's escape codes among them) shown as
+ * \xNN, never sent to the terminal; returns the exit status it calls for. */
+int diag_print(const char *who, const struct diag *d);
+
 #endif
