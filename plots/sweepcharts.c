@@ -364,7 +364,24 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
     const char *mid = morris ? "mu_star" : "total", *lo = morris ? "mu_star_lo" : "total_lo",
                *hi = morris ? "mu_star_hi" : "total_hi";
     int cs = table_col(&t, "strategy"), co = table_col(&t, "outcome"), cp = table_col(&t, "param"),
-        cm = table_col(&t, mid), cl = table_col(&t, lo), ch = table_col(&t, hi);
+        cm = table_col(&t, mid), cl = table_col(&t, lo), ch = table_col(&t, hi), cst = table_col(&t, "status"),
+        cn = table_col(&t, morris ? "noise_mu_star" : "noise_total");
+    /* Only indices there are: an outcome marked constant, failed or undefined
+     * has none, and a chart of nothing would be gnuplot's puzzle. */
+    size_t usable = 0;
+    const char *why = "no rows";
+    for (size_t r = 0; r + 1 < t.rows; r++)
+        if (strcmp(table_text(&t, r, co), "final_quality") == 0) {
+            if (cst < 0 || strcmp(table_text(&t, r, cst), "ok") == 0)
+                usable++;
+            else
+                why = table_text(&t, r, cst);
+        }
+    if (usable == 0) {
+        snprintf(err, len, "chart sensitivity: final_quality has no indices in sensitivity.csv (status: %s)", why);
+        table_free(&t);
+        return -1;
+    }
     struct chart c;
     if (chart_begin(&c, v->plots, "sensitivity", format, err, len)) {
         table_free(&t);
@@ -372,10 +389,12 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
     }
     char params[16][128];
     size_t n_params = 0;
+    double ymax = 0.0, ymin = 0.0;   /* the axis covers every bar, interval and floor */
     for (size_t k = 0; k < v->n_strategies; k++) {
         for (size_t r = 0; r + 1 < t.rows; r++) {
             if (strcmp(table_text(&t, r, cs), v->strategies[k]) != 0
-                || strcmp(table_text(&t, r, co), "final_quality") != 0)
+                || strcmp(table_text(&t, r, co), "final_quality") != 0
+                || (cst >= 0 && strcmp(table_text(&t, r, cst), "ok") != 0))
                 continue;
             size_t p = 0;
             while (p < n_params && strcmp(params[p], table_text(&t, r, cp)) != 0)
@@ -383,8 +402,17 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
             if (p == n_params && n_params < 16)
                 snprintf(params[n_params++], sizeof params[0], "%s", table_text(&t, r, cp));
             double width = 0.8 / (double)v->n_strategies;
-            fprintf(c.data, "%g %g %g %g\n", (double)p - 0.4 + width * ((double)k + 0.5), table_num(&t, r, cm),
+            double noise = cn >= 0 ? table_num(&t, r, cn) : NAN;
+            double top = fmax(table_num(&t, r, ch), fmax(table_num(&t, r, cm), isnan(noise) ? 0.0 : noise));
+            double bottom = fmin(table_num(&t, r, cl), 0.0);
+            ymax = isnan(top) ? ymax : fmax(ymax, top);
+            ymin = isnan(bottom) ? ymin : fmin(ymin, bottom);
+            fprintf(c.data, "%g %g %g %g ", (double)p - 0.4 + width * ((double)k + 0.5), table_num(&t, r, cm),
                     table_num(&t, r, cl), table_num(&t, r, ch));
+            if (isnan(noise))
+                fputs("NaN\n", c.data);
+            else
+                fprintf(c.data, "%g\n", noise);
         }
         fputs("\n\n", c.data);
     }
@@ -395,10 +423,11 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
              morris ? "Morris mu*" : "Sobol total index");
     chart_title(&c, what);
     fprintf(gp, "set title 'Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)'\n"
-                "set style fill solid 0.8 noborder\nset boxwidth %g\nset key top right noenhanced\nset ylabel '%s'\n"
-                "set xrange [-0.6:%g]\nset yrange [0:*]\nset xtics (",
+                "set style fill solid 0.8 noborder\nset boxwidth %g\nset key below horizontal noenhanced\nset ylabel '%s'\n"
+                "set xrange [-0.6:%g]\nset yrange [%g:%g]\nset xzeroaxis lt -1\nset xtics (",
             morris ? "Morris mu*" : "Sobol total index", 0.8 / (double)(v->n_strategies ? v->n_strategies : 1),
-            morris ? "mu* (per whole range)" : "total-order index", (double)n_params - 0.4);
+            morris ? "mu* (per whole range)" : "total-order index", (double)n_params - 0.4,
+            ymin < 0.0 ? ymin * 1.08 : 0.0, ymax > 0.0 ? ymax * 1.08 : 1.0);
     for (size_t p = 0; p < n_params; p++) {
         gp_string(gp, params[p]);
         fprintf(gp, " %zu%s", p, p + 1 < n_params ? ", " : ")\n");
@@ -414,7 +443,11 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
         else
             fprintf(gp, "'sensitivity.dat' index %zu using 1:2 with boxes lc rgb '%s' title ", k, st.colour);
         gp_string(gp, v->strategies[k]);
-        fprintf(gp, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb '#333333' pt 0 notitle%s", k,
+        fprintf(gp, ", '' index %zu using 1:2:3:4 with yerrorbars lc rgb '#333333' pt 0 notitle", k);
+        /* the replication noise floor: what a parameter with no effect gets */
+        double w = 0.8 / (double)(v->n_strategies ? v->n_strategies : 1);
+        fprintf(gp, ", '' index %zu using ($1-%g):5:(%g):(0) with vectors nohead dt 2 lw 3 lc rgb '#000000' %s%s", k,
+                w / 2.0, w, k == 0 ? "title 'noise floor: replications alone'" : "notitle",
                 k + 1 < v->n_strategies ? ", " : "\n");
     }
     return chart_end(&c, err, len);

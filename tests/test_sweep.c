@@ -604,6 +604,40 @@ static void sweep_charts(void **state)
 /* A grid over two parameters draws the interaction chart: the chosen outcome
  * against the first, one line (a data block) per value of the second, as in
  * March's figure 1; --outcome names any outcome column, and refuses others. */
+/* The sensitivity chart draws the replication noise floor beside the
+ * indices, and says plainly when final quality has none (constant, failed or
+ * undefined) instead of handing gnuplot nothing to draw. */
+static void sensitivity_chart_noise_floor_and_no_indices(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "s.cfg",
+                "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 8; reps = 2;\n"
+                "  strategies = [\"takeover\", \"retained_ownership\"];\n"
+                "  vary = ( { param = \"peers.decay\"; min = 0.01; max = 0.1; },\n"
+                "           { param = \"intervention.knowledge\"; min = 0.6; max = 1.0; } ); };\n");
+    struct cmd_result r;
+    support_run(&r, "'%s' sweep '%s/s.cfg' --quiet --no-plot --out '%s/s' && '%s' plot '%s/s' --only sensitivity "
+                    "--format svg",
+                support_bin(), tmp, tmp, support_bin(), tmp);
+    if (r.status != 0)
+        fail_msg("status %d: %s", r.status, r.err);
+    support_result_free(&r);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/s/plots/sensitivity.svg", tmp);
+    char *svg = support_read_file(path, NULL);
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, "noise floor: replications alone"));
+    free(svg);
+    /* final_quality's rows marked as a constant outcome's would be */
+    support_sh("cd '%s/s' && awk -F, 'BEGIN { OFS = \",\" } $2 == \"final_quality\" { $4 = \"constant\"; "
+               "for (i = 5; i <= NF; i++) $i = \"\" } { print }' sensitivity.csv > x && mv x sensitivity.csv",
+               tmp);
+    support_run(&r, "'%s' plot '%s/s' --only sensitivity", support_bin(), tmp);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "final_quality has no indices in sensitivity.csv (status: constant)"));
+    support_result_free(&r);
+}
+
 static void interaction_chart(void **state)
 {
     const char *tmp = *state;
@@ -658,7 +692,7 @@ int main(void)
         T(latin_hypercube_uses_each_stratum_once), T(failing_runs_are_recorded), T(bad_sweep_files),
         T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(merged_shards_have_the_sensitivity), T(strategies_with_their_own_exit),
-        T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart),
+        T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart), T(sensitivity_chart_noise_floor_and_no_indices),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
