@@ -16,15 +16,56 @@
 #include "results.h"
 #include "series.h"
 
-static char *resolved_config(const struct sweep *sw)
+/* One --set as config.cfg records it: "# set: PATH = VALUE", control
+ * characters as spaces so that the comment stays one line. */
+static void write_set(FILE *f, const char *set)
+{
+    const char *eq = strchr(set, '=');
+    size_t key = eq ? (size_t)(eq - set) : strlen(set);
+    while (key > 0 && set[key - 1] == ' ')
+        key--;
+    fputs("# set: ", f);
+    for (size_t i = 0; i < key; i++)
+        fputc((unsigned char)set[i] < 0x20 || set[i] == 0x7f ? ' ' : set[i], f);
+    fputs(" = ", f);
+    const char *v = eq ? eq + 1 : "";
+    while (*v == ' ')
+        v++;
+    for (; *v; v++)
+        fputc((unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v, f);
+    fputc('\n', f);
+}
+
+/* The length of a --set's path, before its '='. */
+static size_t set_key(const char *set)
+{
+    const char *eq = strchr(set, '=');
+    size_t n = eq ? (size_t)(eq - set) : strlen(set);
+    while (n > 0 && set[n - 1] == ' ')
+        n--;
+    return n;
+}
+
+/* config.cfg of a sweep: the scenario's resolved parameters, and what --set
+ * changed as "# set:" lines (the last value of a path), which the charts
+ * name in their titles. */
+static char *resolved_config(const struct sweep *sw, const struct sweep_options *o)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the sweep in sweep.cfg.\n\n",
+    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the sweep in sweep.cfg.\n",
             TURNAROUND_VERSION);
+    for (size_t k = 0; k < o->n_sets; k++) {
+        size_t n = set_key(o->sets[k]), later = 0;
+        for (size_t j = k + 1; j < o->n_sets; j++)
+            later |= set_key(o->sets[j]) == n && strncmp(o->sets[j], o->sets[k], n) == 0;
+        if (!later)
+            write_set(f, o->sets[k]);
+    }
+    fputc('\n', f);
     settings_write(f, &sw->base.p);
     fclose(f);
     return text;
@@ -165,7 +206,7 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
     snprintf(marker, sizeof marker, "%s/.incomplete", dir);
     snprintf(runs_path, sizeof runs_path, "%s/runs.csv", dir);
     snprintf(series_path, sizeof series_path, "%s/series.csv", dir);
-    char *config = resolved_config(sw);
+    char *config = resolved_config(sw, o);
     if (!config) {
         mpi_go(0);
         return diag_fail(d, EXIT_INPUT, "out of memory");

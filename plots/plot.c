@@ -16,21 +16,19 @@ static int (*const draw[])(const struct results_view *, const char *, char *, si
     plot_trajectories, plot_culture, plot_survival, plot_outcomes, plot_network,
 };
 
-/* What --set changed, as the command line recorded it in config.cfg
- * ("# set: KEY = VALUE" lines), joined into one line of v->changed. */
-static void changed_values(struct results_view *v, const char *path)
+void plot_changed(const char *path, char *changed, size_t size)
 {
     FILE *f = fopen(path, "r");
     char line[2048];
     size_t n = 0;
+    changed[0] = '\0';
     while (f && fgets(line, sizeof line, f)) {
         if (strncmp(line, "# set: ", 7) != 0)
             continue;
         line[strcspn(line, "\r\n")] = '\0';
-        int w = snprintf(v->changed + n, sizeof v->changed - n, "%s%s", n ? ", " : "changed: ", line + 7);
-        if (w < 0 || (size_t)w >= sizeof v->changed - n) {   /* too many to show: say where the rest are */
-            snprintf(v->changed + (n < sizeof v->changed - 40 ? n : sizeof v->changed - 40), 40,
-                     ", ... (all in config.cfg)");
+        int w = snprintf(changed + n, size - n, "%s%s", n ? ", " : "changed: ", line + 7);
+        if (w < 0 || (size_t)w >= size - n) {   /* too many to show: say where the rest are */
+            snprintf(changed + (n < size - 40 ? n : size - 40), 40, ", ... (all in config.cfg)");
             break;
         }
         n += (size_t)w;
@@ -59,7 +57,7 @@ static void config_values(struct results_view *v)
         config_lookup_float(&cfg, "regulator.outstanding", &v->outstanding);
     }
     config_destroy(&cfg);
-    changed_values(v, path);
+    plot_changed(path, v->changed, sizeof v->changed);
 }
 
 int plot_view_load(struct results_view *v, const char *dir, char *err, size_t len)

@@ -94,4 +94,9 @@ int plot_survival(const struct results_view *v, const char *format, char *err, s
 int plot_outcomes(const struct results_view *v, const char *format, char *err, size_t len);
 int plot_network(const struct results_view *v, const char *format, char *err, size_t len);
 
+/* What --set changed, as config.cfg at path records it ("# set: KEY =
+ * VALUE" lines), as one line "changed: KEY = VALUE, ..." in changed (size
+ * bytes), or "" when nothing did. */
+void plot_changed(const char *path, char *changed, size_t size);
+
 #endif

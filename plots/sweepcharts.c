@@ -25,7 +25,28 @@ struct sweep_view {
     size_t n_strategies;
     const char *outcome;   /* of the heatmap and interaction charts */
     int outcome_col;
+    char changed[1024];    /* what --set changed under the sweep, or "" */
 };
+
+/* A chart's title for gnuplot: what it shows, then what --set changed. */
+static void gp_title(FILE *gp, const struct sweep_view *v, const char *what)
+{
+    if (!v->changed[0]) {
+        gp_string(gp, what);
+        return;
+    }
+    fputs("sprintf(\"%s\\n%s\", ", gp);
+    gp_string(gp, what);
+    fputs(", ", gp);
+    gp_string(gp, v->changed);
+    fputs(")", gp);
+}
+
+/* The same for the image's own title (chart_title). */
+static void full_title(const struct sweep_view *v, const char *what, char *out, size_t len)
+{
+    snprintf(out, len, "%s%s%s", what, v->changed[0] ? "\n" : "", v->changed);
+}
 
 /* The bin of value v of a parameter: its distinct values when few, else
  * equal-width bins over its range. */
@@ -35,6 +56,12 @@ struct bins {
     size_t n;
     int discrete;
 };
+
+static int by_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
 
 static void make_bins(const struct sweep_view *v, int col, struct bins *b)
 {
@@ -58,6 +85,8 @@ static void make_bins(const struct sweep_view *v, int col, struct bins *b)
                 b->value[b->n++] = x;
         }
     }
+    if (b->discrete)   /* in order, so that the line joins neighbours, not the design's order */
+        qsort(b->value, b->n, sizeof b->value[0], by_value);
     if (!b->discrete) {
         b->n = 6;
         for (size_t k = 0; k < b->n; k++)
@@ -89,6 +118,8 @@ static int load(struct sweep_view *v, const char *dir, const char *outcome, char
     snprintf(v->dir, sizeof v->dir, "%s", dir);
     snprintf(v->plots, sizeof v->plots, "%s/plots", dir);
     char path[1200];
+    snprintf(path, sizeof path, "%s/config.cfg", dir);
+    plot_changed(path, v->changed, sizeof v->changed);
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     if (table_read(&v->runs, path, err, len))
         return -1;
@@ -169,22 +200,27 @@ static int effects(const struct sweep_view *v, const char *format, char *err, si
                         continue;
                     double mean, half;
                     mean_interval(sum[i], sq[i], n[i], &mean, &half);
-                    fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, mean - half, mean + half);
-                    ylo[o][p] = fmin(ylo[o][p], mean - half);
-                    yhi[o][p] = fmax(yhi[o][p], mean + half);
+                    /* within the outcome's range: counts and months from 0, quality to 1 */
+                    double lo = fmax(mean - half, 0.0), hi = o == 0 ? fmin(mean + half, 1.0) : mean + half;
+                    fprintf(c.data, "%g %g %g %g\n", b.value[i], mean, lo, hi);
+                    ylo[o][p] = fmin(ylo[o][p], lo);
+                    yhi[o][p] = fmax(yhi[o][p], hi);
                     points[o][p]++;
                 }
                 fputs("\n\n", c.data);
             }
         }
     FILE *gp = c.gp;
-    chart_title(&c, "Sweep: outcomes against each varied parameter (means, 95% intervals)");
+    const char *what = "Sweep: outcomes against each varied parameter (means, 95% intervals)";
+    char title[1200];
+    full_title(v, what, title, sizeof title);
+    chart_title(&c, title);
     /* The key in a column of its own on the right, clear of the lines. */
-    fprintf(gp, "set multiplot layout 3,%zu title 'Sweep: outcomes against each varied parameter (means, 95%% intervals)' "
-                "margins 0.11,0.76,0.12,0.9 spacing 0.06,0.15\n"
+    fprintf(gp, "set multiplot layout 3,%zu title ", v->n_params);
+    gp_title(gp, v, what);
+    fprintf(gp, " margins 0.11,0.76,0.12,0.9 spacing 0.06,0.15\n"
                 "set key at screen 0.78, screen 0.9 left top vertical Left reverse noenhanced font font_small\n"
-                "set xtics nomirror font font_small\nset ytics nomirror font font_small\n",
-            v->n_params);
+                "set xtics nomirror font font_small\nset ytics nomirror font font_small\n");
     size_t block = 0;
     for (size_t o = 0; o < 3; o++)
         for (size_t p = 0; p < v->n_params; p++) {
@@ -271,9 +307,11 @@ static int heatmap(const struct sweep_view *v, const char *format, char *err, si
     FILE *gp = c.gp;
     char what[600];
     snprintf(what, sizeof what, "Sweep: mean %s (%s)", v->outcome, v->strategies[0]);
-    chart_title(&c, what);
+    char title[1700];
+    full_title(v, what, title, sizeof title);
+    chart_title(&c, title);
     fputs("set title ", gp);
-    gp_string(gp, what);
+    gp_title(gp, v, what);
     fputs(" noenhanced\nset palette defined (0 '#D55E00', 0.5 '#F0E442', 1 '#009E73')\nunset key\nset cblabel ", gp);
     gp_string(gp, v->outcome);
     fputs(" noenhanced\nset xlabel ", gp);
@@ -329,11 +367,15 @@ static int interaction(const struct sweep_view *v, const char *format, char *err
              v->strategies[0]);
     char both[1100];
     snprintf(both, sizeof both, "%s\n%s", what, how);
-    chart_title(&c, both);
-    fputs("set title sprintf(\"%s\\n%s\", ", gp);
+    char title[2200];
+    full_title(v, both, title, sizeof title);
+    chart_title(&c, title);
+    fputs(v->changed[0] ? "set title sprintf(\"%s\\n%s\\n%s\", " : "set title sprintf(\"%s\\n%s%s\", ", gp);
     gp_string(gp, what);
     fputs(", ", gp);
     gp_string(gp, how);
+    fputs(", ", gp);
+    gp_string(gp, v->changed);
     fputs(") noenhanced\nset key bottom left noenhanced\nset xtics nomirror\nset ytics nomirror\nset xlabel ", gp);
     gp_string(gp, header(v, v->param_col[0]));
     fputs(" noenhanced\nset ylabel ", gp);
@@ -421,11 +463,14 @@ static int sensitivity(const struct sweep_view *v, const char *format, char *err
     char what[200];
     snprintf(what, sizeof what, "Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)",
              morris ? "Morris mu*" : "Sobol total index");
-    chart_title(&c, what);
-    fprintf(gp, "set title 'Sweep: sensitivity of the final quality (%s, 95%% bootstrap intervals)'\n"
-                "set style fill solid 0.8 noborder\nset boxwidth %g\nset key below horizontal noenhanced\nset ylabel '%s'\n"
+    char title[1300];
+    full_title(v, what, title, sizeof title);
+    chart_title(&c, title);
+    fputs("set title ", gp);
+    gp_title(gp, v, what);
+    fprintf(gp, "\nset style fill solid 0.8 noborder\nset boxwidth %g\nset key below horizontal noenhanced\nset ylabel '%s'\n"
                 "set xrange [-0.6:%g]\nset yrange [%g:%g]\nset xzeroaxis lt -1\nset xtics (",
-            morris ? "Morris mu*" : "Sobol total index", 0.8 / (double)(v->n_strategies ? v->n_strategies : 1),
+            0.8 / (double)(v->n_strategies ? v->n_strategies : 1),
             morris ? "mu* (per whole range)" : "total-order index", (double)n_params - 0.4,
             ymin < 0.0 ? ymin * 1.08 : 0.0, ymax > 0.0 ? ymax * 1.08 : 1.0);
     for (size_t p = 0; p < n_params; p++) {

@@ -638,6 +638,58 @@ static void sensitivity_chart_noise_floor_and_no_indices(void **state)
     support_result_free(&r);
 }
 
+/* A sweep's --set is recorded in config.cfg and named on its charts, and
+ * --resume with the same --set finds the same sweep; the effects chart joins
+ * values in order and keeps intervals within range (none below 0). */
+static void sweep_charts_name_the_change(void **state)
+{
+    const char *tmp = *state;
+    write_sweep(tmp, "s.cfg",
+                "sweep = { scenario = \"@SRC@/scenarios/teaching.cfg\"; design = \"sobol\"; samples = 8; reps = 2;\n"
+                "  strategies = [\"takeover\", \"retained_ownership\"];\n"
+                "  vary = ( { param = \"peers.decay\"; min = 0.01; max = 0.1; },\n"
+                "           { param = \"intervention.knowledge\"; min = 0.6; max = 1.0; } ); };\n");
+    support_sh("'%s' sweep '%s/s.cfg' --quiet --set regulator.noise=0.07 --out '%s/s' && "
+               "'%s' sweep '%s/s.cfg' --quiet --set regulator.noise=0.07 --resume --out '%s/s' && "
+               "'%s' plot '%s/s' --format svg",
+               support_bin(), tmp, tmp, support_bin(), tmp, tmp, support_bin(), tmp);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/s/config.cfg", tmp);
+    char *config = support_read_file(path, NULL);
+    assert_non_null(config);
+    assert_non_null(strstr(config, "\n# set: regulator.noise = 0.07\n"));
+    free(config);
+    static const char *const charts[] = { "effects", "heatmap", "sensitivity" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/s/plots/%s.svg", tmp, charts[k]);
+        char *svg = support_read_file(path, NULL);
+        if (!svg || !strstr(svg, "changed: regulator.noise = 0.07</title>"))
+            fail_msg("%s does not name the change", path);
+        free(svg);
+    }
+    snprintf(path, sizeof path, "%s/s/plots/effects.dat", tmp);
+    char *dat = support_read_file(path, NULL);
+    assert_non_null(dat);
+    double last = -INFINITY;
+    int rows = 0;
+    for (char *line = dat; *line; line = strchr(line, '\n') + 1) {
+        if (*line == '\n') {
+            last = -INFINITY;   /* the next block */
+        } else {
+            double x, mean, lo, hi;
+            assert_int_equal(sscanf(line, "%lf %lf %lf %lf", &x, &mean, &lo, &hi), 4);
+            assert_true(x > last);   /* in order along the axis */
+            last = x;
+            assert_true(lo >= 0.0 && lo <= mean + 1e-12 && mean <= hi + 1e-12);
+            rows++;
+        }
+        if (!strchr(line, '\n'))
+            break;
+    }
+    assert_true(rows > 20);
+    free(dat);
+}
+
 static void interaction_chart(void **state)
 {
     const char *tmp = *state;
@@ -693,6 +745,7 @@ int main(void)
         T(huge_and_empty_sweeps_are_refused), T(overlong_strategy_is_refused),
         T(existing_folder_needs_resume_or_force), T(shards_merge_to_the_whole), T(merged_shards_have_the_sensitivity), T(strategies_with_their_own_exit),
         T(mpi_matches_one_process), T(sweep_charts), T(interaction_chart), T(sensitivity_chart_noise_floor_and_no_indices),
+        T(sweep_charts_name_the_change),
     };
     return cmocka_run_group_tests_name("sweeps", tests, NULL, NULL);
 }
