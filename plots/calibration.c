@@ -95,6 +95,15 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
     return chart_end(&c, err, len);
 }
 
+/* The range of a calibration statistic: a share's is [0, 1], months' from 0. */
+static void stat_range(const char *stat, double *lo, double *hi)
+{
+    size_t n = strlen(stat);
+    int share = strncmp(stat, "share_", 6) == 0 || (n > 6 && strcmp(stat + n - 6, "_share") == 0);
+    *lo = 0.0;
+    *hi = share ? 1.0 : INFINITY;
+}
+
 static int fit(const char *dir, const char *plots, const char *format, char *err, size_t len)
 {
     char path[1200];
@@ -116,8 +125,9 @@ static int fit(const char *dir, const char *plots, const char *format, char *err
         return -1;
     }
     for (size_t r = 0; r < n; r++) {
-        double o = table_num(&t, r, co), sd = table_num(&t, r, csd);
-        fprintf(c.data, "0 %g %g %g\n\n\n", o, o - 2 * sd, o + 2 * sd);
+        double o = table_num(&t, r, co), sd = table_num(&t, r, csd), min, max;
+        stat_range(table_text(&t, r, cs), &min, &max);   /* 2 sd kept within the statistic's range */
+        fprintf(c.data, "0 %g %g %g\n\n\n", o, fmax(o - 2 * sd, min), fmin(o + 2 * sd, max));
         double m = table_num(&t, r, cm);
         if (isnan(m))
             fputs("1 NaN NaN NaN\n\n\n", c.data);
@@ -126,13 +136,15 @@ static int fit(const char *dir, const char *plots, const char *format, char *err
     }
     FILE *gp = c.gp;
     size_t cols = n < 4 ? n : 4, rows = (n + cols - 1) / cols;
-    chart_title(&c, "Calibration: each target, observed (2 sd) and the model at the calibrated point (95% of blocks)");
-    fprintf(gp, "set multiplot layout %zu,%zu title 'Calibration: each target, observed (2 sd) and the model at the "
-                "calibrated point (95%% of blocks)' font font_panel\n"
+    chart_title(&c, "Calibration: each target, observed (2 sd, within the statistic's range) and the model at the calibrated point (95% of blocks)");
+    fprintf(gp, "set multiplot layout %zu,%zu title 'Calibration: each target, observed (2 sd, within the statistic''s range) and the model "
+                "at the calibrated point (95%% of blocks)' font font_panel\n"
                 "set xrange [-0.6:1.6]\nset xtics ('observed' 0, 'model' 1)\nunset key\nset ytics nomirror\n",
             rows, cols);
     for (size_t r = 0; r < n; r++) {
-        double o = table_num(&t, r, co), sd = table_num(&t, r, csd), lo = o - 2 * sd, hi = o + 2 * sd;
+        double o = table_num(&t, r, co), sd = table_num(&t, r, csd), min, max;
+        stat_range(table_text(&t, r, cs), &min, &max);
+        double lo = fmax(o - 2 * sd, min), hi = fmin(o + 2 * sd, max);
         double ml = table_num(&t, r, cl), mh = table_num(&t, r, ch);
         if (ml < lo)
             lo = ml;

@@ -78,6 +78,38 @@ static int exists(const char *dir, const char *name)
     return stat(p, &st) == 0;
 }
 
+/* The fit chart keeps each observed target's 2 sd within its statistic's
+ * range: a share within [0, 1], months from 0 (0.85 +- 0.4 and 15 +- 20
+ * would reach 1.25 and -5). */
+static void fit_chart_keeps_targets_in_range(void **state)
+{
+    const char *tmp = *state;
+    write_in(tmp, "s.cfg", scenario);
+    write_in(tmp, "c.cfg",
+             "calibrate = {\n"
+             "  scenario = \"s.cfg\"; particles = 12; generations = 2; reps = 3; fit_blocks = 4; seed = 5;\n"
+             "  priors = ( { param = \"intervention.knowledge\"; min = 0.6; max = 1.0; } );\n"
+             "  targets = ( { stat = \"mean_months_to_good\"; value = 15.0; sd = 10.0; },\n"
+             "              { stat = \"share_exit_within_24\"; value = 0.85; sd = 0.2; } );\n"
+             "};\n");
+    support_sh("'%s' calibrate '%s/c.cfg' --quiet --out '%s/f'", support_bin(), tmp, tmp);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/f/plots/fit.dat", tmp);
+    char *dat = support_read_file(path, NULL);
+    assert_non_null(dat);
+    double x, o, lo, hi;
+    const char *line = dat;
+    assert_int_equal(sscanf(line, "%lf %lf %lf %lf", &x, &o, &lo, &hi), 4);   /* months: observed */
+    assert_close(lo, 0.0, 0.0);
+    assert_close(hi, 35.0, 1e-9);
+    line = strstr(line, "\n0 ");   /* the share's observed row */
+    assert_non_null(line);
+    assert_int_equal(sscanf(line + 1, "%lf %lf %lf %lf", &x, &o, &lo, &hi), 4);
+    assert_close(lo, 0.45, 1e-9);
+    assert_close(hi, 1.0, 0.0);
+    free(dat);
+}
+
 /* The folder holds what the README says, and calibrated.cfg runs as a scenario
  * with the posterior medians in it. */
 static void a_calibration_writes_its_files(void **state)
@@ -358,7 +390,7 @@ static void bad_calibration_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(a_calibration_writes_its_files), T(jobs_do_not_change_the_bytes), T(mpi_matches_one_process),
+        T(a_calibration_writes_its_files), T(fit_chart_keeps_targets_in_range), T(jobs_do_not_change_the_bytes), T(mpi_matches_one_process),
         T(killed_and_resumed), T(resume_checks_every_row), T(bad_calibration_files),
     };
     return cmocka_run_group_tests_name("calibrate", tests, NULL, NULL);
