@@ -1091,15 +1091,17 @@ static void print_fit(const struct state *s, const struct fit *fit, const char *
 
 /* ---- the folder ----------------------------------------------------------------------- */
 
-static char *resolved_config(const struct calibration *c)
+static char *resolved_config(const struct calibration *c, const struct calibrate_options *o)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the calibration in calibrate.cfg.\n\n",
+    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the calibration in calibrate.cfg.\n",
             TURNAROUND_VERSION);
+    settings_write_sets(f, o->sets, o->n_sets);
+    fputc('\n', f);
     settings_write(f, &c->base.p);
     if (fclose(f) != 0) {
         free(text);
@@ -1182,7 +1184,7 @@ static int calibrate_run_locked(struct calibration *c, const struct calibrate_op
 {
     const char *dir = o->out;
     char path[1200];
-    char *config = resolved_config(c);
+    char *config = resolved_config(c, o);
     if (!config)
         return diag_fail(d, EXIT_INPUT, "out of memory");
     int resume;

@@ -467,3 +467,44 @@ void settings_write(FILE *f, const struct params *p)
     if (group[0])
         fputs("};\n", f);
 }
+
+/* One --set as config.cfg records it: "# set: PATH = VALUE", control
+ * characters as spaces so that the comment stays one line. */
+static void write_set(FILE *f, const char *set)
+{
+    const char *eq = strchr(set, '=');
+    size_t key = eq ? (size_t)(eq - set) : strlen(set);
+    while (key > 0 && set[key - 1] == ' ')
+        key--;
+    fputs("# set: ", f);
+    for (size_t i = 0; i < key; i++)
+        fputc((unsigned char)set[i] < 0x20 || set[i] == 0x7f ? ' ' : set[i], f);
+    fputs(" = ", f);
+    const char *v = eq ? eq + 1 : "";
+    while (*v == ' ')
+        v++;
+    for (; *v; v++)
+        fputc((unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v, f);
+    fputc('\n', f);
+}
+
+/* The length of a --set's path, before its '='. */
+static size_t set_key(const char *set)
+{
+    const char *eq = strchr(set, '=');
+    size_t n = eq ? (size_t)(eq - set) : strlen(set);
+    while (n > 0 && set[n - 1] == ' ')
+        n--;
+    return n;
+}
+
+void settings_write_sets(FILE *f, const char *const *sets, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t len = set_key(sets[k]), later = 0;
+        for (size_t j = k + 1; j < n; j++)
+            later |= set_key(sets[j]) == len && strncmp(sets[j], sets[k], len) == 0;
+        if (!later)
+            write_set(f, sets[k]);
+    }
+}

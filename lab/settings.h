@@ -41,4 +41,9 @@ int settings_check(const struct settings *s, struct diag *d);
  * settings_load reads back to the same values. */
 void settings_write(FILE *f, const struct params *p);
 
+/* The --set assignments as config.cfg records them for the charts, one
+ * "# set: PATH = VALUE" comment line each, the last value of a path only,
+ * control characters as spaces. */
+void settings_write_sets(FILE *f, const char *const *sets, size_t n);
+
 #endif

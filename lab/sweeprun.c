@@ -16,36 +16,6 @@
 #include "results.h"
 #include "series.h"
 
-/* One --set as config.cfg records it: "# set: PATH = VALUE", control
- * characters as spaces so that the comment stays one line. */
-static void write_set(FILE *f, const char *set)
-{
-    const char *eq = strchr(set, '=');
-    size_t key = eq ? (size_t)(eq - set) : strlen(set);
-    while (key > 0 && set[key - 1] == ' ')
-        key--;
-    fputs("# set: ", f);
-    for (size_t i = 0; i < key; i++)
-        fputc((unsigned char)set[i] < 0x20 || set[i] == 0x7f ? ' ' : set[i], f);
-    fputs(" = ", f);
-    const char *v = eq ? eq + 1 : "";
-    while (*v == ' ')
-        v++;
-    for (; *v; v++)
-        fputc((unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v, f);
-    fputc('\n', f);
-}
-
-/* The length of a --set's path, before its '='. */
-static size_t set_key(const char *set)
-{
-    const char *eq = strchr(set, '=');
-    size_t n = eq ? (size_t)(eq - set) : strlen(set);
-    while (n > 0 && set[n - 1] == ' ')
-        n--;
-    return n;
-}
-
 /* config.cfg of a sweep: the scenario's resolved parameters, and what --set
  * changed as "# set:" lines (the last value of a path), which the charts
  * name in their titles. */
@@ -58,13 +28,7 @@ static char *resolved_config(const struct sweep *sw, const struct sweep_options 
         return NULL;
     fprintf(f, "# turnaround %s: the scenario's resolved parameters for the sweep in sweep.cfg.\n",
             TURNAROUND_VERSION);
-    for (size_t k = 0; k < o->n_sets; k++) {
-        size_t n = set_key(o->sets[k]), later = 0;
-        for (size_t j = k + 1; j < o->n_sets; j++)
-            later |= set_key(o->sets[j]) == n && strncmp(o->sets[j], o->sets[k], n) == 0;
-        if (!later)
-            write_set(f, o->sets[k]);
-    }
+    settings_write_sets(f, o->sets, o->n_sets);
     fputc('\n', f);
     settings_write(f, &sw->base.p);
     fclose(f);

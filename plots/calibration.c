@@ -12,6 +12,27 @@
 
 #define BINS 20
 
+/* A multiplot's title: what it shows, then what --set changed under the
+ * calibration (config.cfg's "# set:" lines), as gnuplot and as the image's
+ * own title (chart_title). */
+static void calibration_title(struct chart *c, const char *dir, const char *what)
+{
+    char path[1200], changed[1024], whole[1400];
+    snprintf(path, sizeof path, "%s/config.cfg", dir);
+    plot_changed(path, changed, sizeof changed);
+    snprintf(whole, sizeof whole, "%s%s%s", what, changed[0] ? "\n" : "", changed);
+    chart_title(c, whole);
+    if (!changed[0]) {
+        gp_string(c->gp, what);
+        return;
+    }
+    fputs("sprintf(\"%s\\n%s\", ", c->gp);
+    gp_string(c->gp, what);
+    fputs(", ", c->gp);
+    gp_string(c->gp, changed);
+    fputs(")", c->gp);
+}
+
 static int posterior(const char *dir, const char *plots, const char *format, char *err, size_t len)
 {
     char path[1200];
@@ -72,9 +93,8 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
     snprintf(title, sizeof title,
              "Calibration: posterior (bars; generation %zu, %zu particles), prior (dotted) and the calibrated point (dashed)",
              last, particles);
-    chart_title(&c, title);
     fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
-    gp_string(gp, title);
+    calibration_title(&c, dir, title);
     fputs(" font font_panel\nset style fill solid 0.6 noborder\nunset key\nset ytics nomirror\nset xtics nomirror\n"
           "set ylabel 'density'\n", gp);
     for (size_t j = 0; j < k && j < 16; j++) {
@@ -136,11 +156,11 @@ static int fit(const char *dir, const char *plots, const char *format, char *err
     }
     FILE *gp = c.gp;
     size_t cols = n < 4 ? n : 4, rows = (n + cols - 1) / cols;
-    chart_title(&c, "Calibration: each target, observed (2 sd, within the statistic's range) and the model at the calibrated point (95% of blocks)");
-    fprintf(gp, "set multiplot layout %zu,%zu title 'Calibration: each target, observed (2 sd, within the statistic''s range) and the model "
-                "at the calibrated point (95%% of blocks)' font font_panel\n"
-                "set xrange [-0.6:1.6]\nset xtics ('observed' 0, 'model' 1)\nunset key\nset ytics nomirror\n",
-            rows, cols);
+    fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
+    calibration_title(&c, dir, "Calibration: each target, observed (2 sd, within the statistic's range) and the model "
+                               "at the calibrated point (95% of blocks)");
+    fputs(" font font_panel\n"
+          "set xrange [-0.6:1.6]\nset xtics ('observed' 0, 'model' 1)\nunset key\nset ytics nomirror\n", gp);
     for (size_t r = 0; r < n; r++) {
         double o = table_num(&t, r, co), sd = table_num(&t, r, csd), min, max;
         stat_range(table_text(&t, r, cs), &min, &max);

@@ -80,7 +80,8 @@ static int exists(const char *dir, const char *name)
 
 /* The fit chart keeps each observed target's 2 sd within its statistic's
  * range: a share within [0, 1], months from 0 (0.85 +- 0.4 and 15 +- 20
- * would reach 1.25 and -5). */
+ * would reach 1.25 and -5); what --set changed is recorded and named on the
+ * charts, and --resume with the same --set finds the same calibration. */
 static void fit_chart_keeps_targets_in_range(void **state)
 {
     const char *tmp = *state;
@@ -92,8 +93,20 @@ static void fit_chart_keeps_targets_in_range(void **state)
              "  targets = ( { stat = \"mean_months_to_good\"; value = 15.0; sd = 10.0; },\n"
              "              { stat = \"share_exit_within_24\"; value = 0.85; sd = 0.2; } );\n"
              "};\n");
-    support_sh("'%s' calibrate '%s/c.cfg' --quiet --out '%s/f'", support_bin(), tmp, tmp);
+    support_sh("'%s' calibrate '%s/c.cfg' --quiet --set regulator.noise=0.07 --out '%s/f' && "
+               "'%s' calibrate '%s/c.cfg' --quiet --set regulator.noise=0.07 --resume --out '%s/f' && "
+               "'%s' plot '%s/f' --format svg",
+               support_bin(), tmp, tmp, support_bin(), tmp, tmp, support_bin(), tmp);
     char path[1200];
+    /* what --set changed: in config.cfg, and named on both charts */
+    static const char *const named[] = { "config.cfg", "plots/fit.svg", "plots/posterior.svg" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/f/%s", tmp, named[k]);
+        char *text = support_read_file(path, NULL);
+        if (!text || !strstr(text, k == 0 ? "\n# set: regulator.noise = 0.07\n" : "changed: regulator.noise = 0.07</title>"))
+            fail_msg("%s does not name the change", path);
+        free(text);
+    }
     snprintf(path, sizeof path, "%s/f/plots/fit.dat", tmp);
     char *dat = support_read_file(path, NULL);
     assert_non_null(dat);
