@@ -12,7 +12,7 @@ CC ?= cc
 PKGS := gsl libconfig
 # The reference implementations under tests/reference/ run on Debian's Python and NumPy.
 PYTHON := /usr/bin/python3
-DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && $(PYTHON) -c 'import numpy, pandas' 2>/dev/null && command -v strace >/dev/null && command -v Rscript >/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && $(PYTHON) -c 'import numpy, pandas' 2>/dev/null && command -v strace >/dev/null && command -v Rscript >/dev/null && command -v groff >/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wwrite-strings -Wconversion -Wno-sign-conversion -Wpointer-arith -Wcast-qual \
