@@ -213,7 +213,7 @@ static void write_table(FILE *f, const struct takeaway *t, const struct sorted *
 
 /* One clause of a sentence, when the difference is clear (its interval
  * leaves out 0): "reaches good 36 months sooner [33, 39]". */
-static int clause(char *buf, size_t len, const struct running *d, int k)
+static int clause(char *buf, size_t len, char *ivbuf, size_t ivlen, const struct running *d, int k)
 {
     double lo, hi;
     double range = outcome_max[k] - outcome_min[k];
@@ -226,15 +226,17 @@ static int clause(char *buf, size_t len, const struct running *d, int k)
     num(ms, sizeof ms, m);
     num(as, sizeof as, a);
     num(bs, sizeof bs, b);
+    if (strcmp(as, bs) == 0)   /* no spread: every pair differs by the same */
+        snprintf(ivbuf, ivlen, "in every case");
+    else
+        snprintf(ivbuf, ivlen, "[%s, %s]", as, bs);
     const char *unit;
     switch (k) {
     case O_MONTHS_TO_GOOD:
-        snprintf(buf, len, "reaches good %s month%s %s [%s, %s]", ms, strcmp(ms, "1") ? "s" : "", up ? "later" : "sooner",
-                 as, bs);
+        snprintf(buf, len, "reaches good %s month%s %s", ms, strcmp(ms, "1") ? "s" : "", up ? "later" : "sooner");
         return 1;
     case O_RELAPSED:
-        snprintf(buf, len, "relapses %s point%s %s often [%s, %s]", ms, strcmp(ms, "1") ? "s" : "", up ? "more" : "less",
-                 as, bs);
+        snprintf(buf, len, "relapses %s point%s %s often", ms, strcmp(ms, "1") ? "s" : "", up ? "more" : "less");
         return 1;
     case O_COMMISSIONER:
         unit = "commissioner-months";
@@ -246,7 +248,7 @@ static int clause(char *buf, size_t len, const struct running *d, int k)
         unit = "peer-review days";
         break;
     }
-    snprintf(buf, len, "costs %s %s %s [%s, %s]", ms, up ? "more" : "fewer", unit, as, bs);
+    snprintf(buf, len, "costs %s %s %s", ms, up ? "more" : "fewer", unit);
     return 1;
 }
 
@@ -261,22 +263,28 @@ static int write_sentences(FILE *f, const struct takeaway *t, const struct sorte
             int x = a, y = b;
             if (schedule_is_control(t->arms[a].p.intervention_schedule))
                 x = b, y = a;
-            char parts[5][160];
+            char parts[5][160], ivs[5][80];
             int n = 0;
             for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
                 struct running d = paired(s, x, y, ks[i]);
-                n += clause(parts[n], sizeof parts[n], &d, ks[i]);
+                n += clause(parts[n], sizeof parts[n], ivs[n], sizeof ivs[n], &d, ks[i]);
             }
             if (!n)
                 continue;
             char na[PARAMS_STRING_MAX + 64], nb[PARAMS_STRING_MAX + 64];
             arm_name(na, sizeof na, t->arms[x].p.intervention_schedule);
             arm_name(nb, sizeof nb, t->arms[y].p.intervention_schedule);
-            fprintf(f, "%s%s %s than %s", indent, na, parts[0], nb);
+            /* "A reaches good 36 months sooner [33, 39] than B", or "A costs 72 more
+             * commissioner-months than B in every case" */
+            if (ivs[0][0] == '[')
+                fprintf(f, "%s%s %s %s than %s", indent, na, parts[0], ivs[0], nb);
+            else
+                fprintf(f, "%s%s %s than %s %s", indent, na, parts[0], nb, ivs[0]);
             for (int i = 1; i < n; i++) {
                 /* "costs 91 more commissioner-months [75, 107] and 152 more peer-review days" */
                 int more_cost = strncmp(parts[i], "costs ", 6) == 0 && strncmp(parts[i - 1], "costs ", 6) == 0;
-                fprintf(f, "%s%s", more_cost ? " and " : i == n - 1 ? ", and " : ", ", parts[i] + (more_cost ? 6 : 0));
+                fprintf(f, "%s%s %s", more_cost ? " and " : i == n - 1 ? ", and " : ", ", parts[i] + (more_cost ? 6 : 0),
+                        ivs[i]);
             }
             fputs(".\n", f);
             said++;
