@@ -57,8 +57,9 @@ static const struct {
     const char *name, *title, *reading;
 } chart_text[] = {
     { "trajectories", "True and perceived quality",
-      "True quality by month, a line and its 95% band per strategy; insiders' perceived quality dashed in the same "
-      "colour; the rating thresholds dotted. The gap between a dashed and a solid line is insider blindness." },
+      "True quality by month, a line and its 95% band per strategy; insiders' perceived quality dotted in the same "
+      "colour; the rating thresholds as grey lines named at the right. The gap between a dotted and a solid line "
+      "is insider blindness." },
     { "culture", "Culture: insularity, voice and turnover",
       "Insularity, voice and turnover by month, a line per strategy: whether a strategy changes the culture or only "
       "the practice." },
