@@ -363,7 +363,7 @@ static void man_page_matches_the_help(void **state)
         support_run(&r, "MANWIDTH=80 man -l docs/turnaround.1 | cat");
     } else if (strncmp(r.out, "groff", 5) == 0) {
         support_result_free(&r);
-        support_run(&r, "groff -man -Tutf8 -ww docs/turnaround.1");
+        support_run(&r, "groff -man -Tutf8 -P-cbou -ww docs/turnaround.1");
     } else {
         support_result_free(&r);
         fail_msg("neither man nor groff is installed to format docs/turnaround.1 (scripts/deps installs groff-base)");

@@ -58,8 +58,8 @@ static void install_run_by_name_uninstall(void **state)
     assert_has(page, ".TH TURNAROUND 1");
     assert_has(page, PREFIX "/share/turnaround");
     free(page);
-    /* The installed page formats cleanly: with man, else groff (scripts/deps
-     * installs groff-base). */
+    /* The installed page formats cleanly: with man, else groff as plain text (-P-cbou: no
+     * overstriking; scripts/deps installs groff-base). */
     struct cmd_result r;
     support_run(&r, "command -v man >/dev/null && echo man || { command -v groff >/dev/null && echo groff; }");
     int with_man = strncmp(r.out, "man", 3) == 0, with_groff = strncmp(r.out, "groff", 5) == 0;
@@ -69,7 +69,7 @@ static void install_run_by_name_uninstall(void **state)
     if (with_man)
         support_run(&r, "MANWIDTH=80 man -l '%s' | cat", man);
     else
-        support_run(&r, "groff -man -Tutf8 -ww '%s'", man);
+        support_run(&r, "groff -man -Tutf8 -P-cbou -ww '%s'", man);
     assert_int_equal(r.status, 0);
     assert_has(r.out, "TURNAROUND");
     assert_has(r.out, "EXIT STATUS");
