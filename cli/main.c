@@ -1147,6 +1147,18 @@ static const struct option_doc merge_options[] = {
     { NULL, NULL, NULL },
 };
 
+static const struct option_doc report_options[] = {
+    { "--format", "html|md", "html: one HTML file, the charts inline as SVG (the default); md: a\n"
+                             "folder, report.md and one SVG file a chart beside it" },
+    { "--out", "PATH", "the file (html) or folder (md) to write; default RESULTS-report.html\n"
+                       "or RESULTS-report/ beside the results folder" },
+    { "--scenario", "FILE", "the scenario whose opening comment is the story; default the file in\n"
+                            "scenarios/ with the results' title" },
+    { "--force", NULL, "replace an existing report (a folder only if turnaround made it)" },
+    { "--quiet", NULL, "print nothing but errors and warnings" },
+    { NULL, NULL, NULL },
+};
+
 static const struct option_doc plot_options[] = {
     { "--format", "png|svg|pdf", "the charts' format (default png)" },
     { "--only", "NAME", "one chart: trajectories, culture, survival, outcomes or network; for a\n"
@@ -1200,9 +1212,14 @@ static const struct command commands[] = {
     { "params", "params [--tsv | --cfg]",
       "list every parameter: path, type, default, range, unit and meaning", params_options, "",
       "turnaround params --tsv | cut -f1,3", cmd_params },
-    /* report parses and documents its own options (cli/report.c). */
-    { "report", "report RESULTS [--format html|md] [--out PATH] [--scenario FILE] [--force] [--quiet]",
-      "write one self-contained report of a results folder (HTML or Markdown)", NULL, NULL, NULL, cmd_report },
+    { "report", "report RESULTS [options]",
+      "write one self-contained report of a results folder (HTML or Markdown)", report_options,
+      "One report of the results folder of 'turnaround run' or 'turnaround compare': the\n"
+      "scenario's story and question, the takeaways, the outcome tables with their 95%\n"
+      "intervals, the charts, the parameters that differ from the defaults, the command that\n"
+      "reproduces the folder, and the versions and dates. It is written whole or not at all.\n"
+      "Sweep and calibration folders are refused.\n",
+      "turnaround report results/teaching-compare --format md", cmd_report },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

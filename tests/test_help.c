@@ -20,7 +20,7 @@
 #define SMALL "--reps 2 --set run.months=24 --set sector.orgs=8 --quiet --no-plot"
 
 /* The commands a user has, as the top-level help must list them. */
-static const char *const commands[] = { "run", "compare", "sweep", "calibrate", "merge", "plot", "params" };
+static const char *const commands[] = { "run", "compare", "sweep", "calibrate", "merge", "plot", "params", "report" };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
 static void turnaround(struct cmd_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -105,9 +105,10 @@ static const char *sample_value(const struct option_line *o, const char *tmp, ch
 {
     static const struct { const char *arg, *value; } samples[] = {
         { "N", "2" }, { "S", "7" }, { "PATH=VALUE", "run.reps=2" }, { "LIST", "none; takeover" },
-        { "SIZE", "1G" }, { "K/N", "1/2" }, { "M", "0" }, { "png|svg|pdf", "svg" },
+        { "SIZE", "1G" }, { "K/N", "1/2" }, { "M", "0" }, { "png|svg|pdf", "svg" }, { "html|md", "md" },
     };
-    if (strcmp(o->arg, "DIR") == 0 || strcmp(o->arg, "FILE.gif") == 0) {
+    if (strcmp(o->arg, "DIR") == 0 || strcmp(o->arg, "FILE.gif") == 0 || strcmp(o->arg, "PATH") == 0
+        || strcmp(o->arg, "FILE") == 0) {
         snprintf(buf, len, "%s/value-of%s", tmp, o->name);
         return buf;
     }
@@ -127,7 +128,7 @@ static void failing_operand(const char *cmd, const char *tmp, char *buf, size_t 
     if (strcmp(cmd, "merge") == 0) {
         snprintf(buf, len, "'%s/no-part' --out '%s/merged'", tmp, tmp);
         *expect = "no-part";
-    } else if (strcmp(cmd, "plot") == 0) {
+    } else if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0) {
         snprintf(buf, len, "'%s/no-results'", tmp);
         *expect = "no-results";
     } else if (strcmp(cmd, "params") == 0) {

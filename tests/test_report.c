@@ -694,7 +694,7 @@ static void command_line_mistakes(void **state)
     support_result_free(&r);
     report(&r, "--help");
     assert_status(&r, 0);
-    assert_has(r.out, "usage: turnaround report RESULTS [--format html|md]");
+    assert_has(r.out, "usage: turnaround report RESULTS [options]");
     support_result_free(&r);
     assert_false(path_exists(fixture, "c-report.html"));
 }
