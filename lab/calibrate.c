@@ -1093,21 +1093,7 @@ static void print_fit(const struct state *s, const struct fit *fit, const char *
 
 static char *resolved_config(const struct calibration *c, const struct calibrate_options *o)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return NULL;
-    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the calibration in calibrate.cfg.\n",
-            TURNAROUND_VERSION);
-    settings_write_sets(f, o->sets, o->n_sets);
-    fputc('\n', f);
-    settings_write(f, &c->base.p);
-    if (fclose(f) != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
+    return settings_resolved_text("the calibration in calibrate.cfg", o->sets, o->n_sets, &c->base.p);
 }
 
 /* Whether path holds exactly text. */

@@ -508,3 +508,21 @@ void settings_write_sets(FILE *f, const char *const *sets, size_t n)
             write_set(f, sets[k]);
     }
 }
+
+char *settings_resolved_text(const char *what, const char *const *sets, size_t n_sets, const struct params *p)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "# turnaround %s: the scenario's resolved parameters for %s.\n", TURNAROUND_VERSION, what);
+    settings_write_sets(f, sets, n_sets);
+    fputc('\n', f);
+    settings_write(f, p);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

@@ -46,4 +46,9 @@ void settings_write(FILE *f, const struct params *p);
  * control characters as spaces. */
 void settings_write_sets(FILE *f, const char *const *sets, size_t n);
 
+/* config.cfg of a sweep or calibration, as text: a header naming what it is
+ * for ("the sweep in sweep.cfg"), the --set lines, then every parameter of
+ * p. NULL when memory runs out; the caller frees. */
+char *settings_resolved_text(const char *what, const char *const *sets, size_t n_sets, const struct params *p);
+
 #endif

@@ -17,22 +17,10 @@
 #include "series.h"
 
 /* config.cfg of a sweep: the scenario's resolved parameters, and what --set
- * changed as "# set:" lines (the last value of a path), which the charts
- * name in their titles. */
+ * changed as "# set:" lines, which the charts name in their titles. */
 static char *resolved_config(const struct sweep *sw, const struct sweep_options *o)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return NULL;
-    fprintf(f, "# turnaround %s: the scenario's resolved parameters for the sweep in sweep.cfg.\n",
-            TURNAROUND_VERSION);
-    settings_write_sets(f, o->sets, o->n_sets);
-    fputc('\n', f);
-    settings_write(f, &sw->base.p);
-    fclose(f);
-    return text;
+    return settings_resolved_text("the sweep in sweep.cfg", o->sets, o->n_sets, &sw->base.p);
 }
 
 /* ---- progress ------------------------------------------------------------- */

@@ -271,7 +271,7 @@ static int write_sentences(FILE *f, const struct takeaway *t, const struct sorte
             }
             if (!n)
                 continue;
-            char na[PARAMS_STRING_MAX + 64], nb[PARAMS_STRING_MAX + 64];
+            char na[3 * PARAMS_STRING_MAX], nb[3 * PARAMS_STRING_MAX];   /* each "+" becomes " + " */
             arm_name(na, sizeof na, t->arms[x].p.intervention_schedule);
             arm_name(nb, sizeof nb, t->arms[y].p.intervention_schedule);
             /* "A reaches good 36 months sooner [33, 39] than B", or "A costs 72 more
