@@ -8,9 +8,14 @@ uint64_t rng_mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* A replication's seed is written to runs.csv and replications.csv, and
+ * readers that hold numbers as doubles must keep it exact: R reads a whole
+ * number above 2^53 as the nearest double, and spreadsheets keep 15
+ * significant digits. So it keeps the top RNG_REP_SEED_BITS bits of the mix:
+ * below 2^49 = 562,949,953,421,312, fifteen digits. */
 uint64_t rng_rep_seed(uint64_t seed, uint64_t rep)
 {
-    return rng_mix(rng_mix(seed) ^ rng_mix(rep + 0x5245504cULL));
+    return rng_mix(rng_mix(seed) ^ rng_mix(rep + 0x5245504cULL)) >> (64 - RNG_REP_SEED_BITS);
 }
 
 uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index)

@@ -27,7 +27,10 @@ enum rng_stream {
 /* SplitMix64's finaliser: a bijective 64-bit mixer. */
 uint64_t rng_mix(uint64_t x);
 
-/* The seed of replication rep of a run with master seed seed. */
+/* The seed of replication rep of a run with master seed seed: below
+ * 2^RNG_REP_SEED_BITS, so exact in any reader that holds it as a double
+ * (R, spreadsheets: 15 significant digits). */
+#define RNG_REP_SEED_BITS 49
 uint64_t rng_rep_seed(uint64_t seed, uint64_t rep);
 
 /* The 64-bit key of stream s of organisation index (0 for sector-wide

@@ -566,6 +566,19 @@ static void distinct_streams_get_distinct_seeds(void **state)
     uint64_t rep = rng_rep_seed(1, 0);
     assert_true(rng_rep_seed(1, 0) != rng_rep_seed(1, 1));
     assert_true(rng_rep_seed(1, 0) != rng_rep_seed(2, 0));
+    /* Replication seeds stay below 2^49, so every reader that holds them as
+     * doubles (R, a spreadsheet's 15 digits) keeps them exact; and they still
+     * use all 49 bits: the largest of many is close to the bound. */
+    uint64_t top = 0;
+    for (uint64_t k = 0; k < 100000; k++) {
+        uint64_t s = rng_rep_seed(k % 7 == 0 ? UINT64_MAX - k : k, k);
+        assert_true(s < (UINT64_C(1) << RNG_REP_SEED_BITS));
+        assert_true(s < UINT64_C(1000000000000000));
+        assert_true((uint64_t)(double)s == s);
+        if (s > top)
+            top = s;
+    }
+    assert_true(top > (UINT64_C(1) << RNG_REP_SEED_BITS) - (UINT64_C(1) << 40));
     for (int s = 0; s < RNG_STREAMS; s++)
         for (int t = s + 1; t < RNG_STREAMS; t++)
             assert_true(rng_stream_key(rep, (enum rng_stream)s, 3) != rng_stream_key(rep, (enum rng_stream)t, 3));

@@ -5,10 +5,10 @@ the same columns and rows, one type per column (numbers where every cell is a
 number or empty, text otherwise), and every number exactly the value its text
 denotes (a whole number exactly, a decimal the nearest double).
 
-usage: read_tables.py [--no-r-exact COLUMN,...] FILE.csv...
+usage: read_tables.py FILE.csv...
 
---no-r-exact names columns whose whole numbers need more than 53 bits, which R
-holds in a double and so cannot keep exactly (the 64-bit seeds, for now).
+A whole number must also fit a spreadsheet: 15 significant digits at most,
+what Excel and LibreOffice Calc keep of a number (so the seeds, below 2^49).
 R's decimal parser is not correctly rounded, so a decimal may come back one
 double away from the nearest; that much is allowed, and nothing more.
 Prints one line per file and "ok" at the end, or the differences and exits 1.
@@ -49,7 +49,7 @@ def nearest(value):
     return Fraction(float(value))
 
 
-def check_file(path, no_r_exact, problems):
+def check_file(path, problems):
     with open(path, newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
@@ -106,6 +106,10 @@ def check_file(path, no_r_exact, problems):
                     break
                 continue
             exact = number(text)
+            if exact.denominator == 1 and len(text.lstrip("-").lstrip("0")) > 15:
+                problems.append(f"{path}: row {i + 2} column {name}: {text} has more than the 15 significant "
+                                f"digits a spreadsheet keeps")
+                break
             seen = Fraction(int(got)) if str(series.dtype).startswith(("int", "uint")) else Fraction(float(got))
             if exact.denominator == 1 and seen != exact:
                 problems.append(f"{path}: row {i + 2} column {name}: {text} read by pandas as {got}")
@@ -119,20 +123,16 @@ def check_file(path, no_r_exact, problems):
             # may land on a neighbouring double. Allow that one step for
             # decimals; whole numbers must be exact.
             slack = 0 if exact.denominator == 1 else Fraction(math.ulp(float(r_want)))
-            if abs(r_seen - r_want) > slack and not (name in no_r_exact and exact.denominator == 1):
+            if abs(r_seen - r_want) > slack:
                 problems.append(f"{path}: row {i + 2} column {name}: {text} read by R as {values[i]}")
                 break
     print(f"{path}: {len(body)} rows, {len(header)} columns")
 
 
 def main(argv):
-    no_r_exact = set()
-    if len(argv) > 2 and argv[1] == "--no-r-exact":
-        no_r_exact = set(argv[2].split(","))
-        argv = argv[2:]
     problems = []
     for path in argv[1:]:
-        check_file(path, no_r_exact, problems)
+        check_file(path, problems)
     for p in problems:
         print(p)
     print("ok" if not problems else f"{len(problems)} problems")
