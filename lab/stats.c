@@ -35,8 +35,10 @@ int stats_interval(const struct running *s, double min, double max, int share, d
         const double z = 1.959963984540054, n = s->n, p = s->mean;
         double centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
         double half = z / (1.0 + z * z / n) * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
-        *lo = centre - half;
-        *hi = centre + half;
+        /* None or all: the bound at 0 or 1 is exact, not the rounding
+         * error of centre - half (3.5e-16 for 0 of 100). */
+        *lo = p == 0.0 ? 0.0 : centre - half;
+        *hi = p == 1.0 ? 1.0 : centre + half;
     } else {
         double half = gsl_cdf_tdist_Pinv(0.975, s->n - 1.0) * sqrt(s->m2 / (s->n - 1.0) / s->n);
         *lo = s->mean - half;
