@@ -67,10 +67,14 @@ static double gain(const struct arm_run *a, const struct arm_run *b, int from, i
     return n ? s / n : 0.0;
 }
 
-/* Pattern 2. Observed with 100 replications: takeover reaches good in about
- * 4 months against 39 for retained ownership, and relapses after 30% of exits
- * against 7% (standard error of the difference about 0.05). Tolerances: good
- * at least a year sooner; relapse at least 0.1 more often. */
+/* Pattern 2. Measured over 1,000 replications (`turnaround compare` of this
+ * set-up, seed 999, version 0.5.0): takeover reaches good in 4.4 months
+ * against 38.2 for retained ownership, and relapses after 15.0% of exits
+ * against 0.6%, a paired difference of 0.144 [0.121, 0.167]. Its standard
+ * error is about 0.036 over 100 replications and 0.018 over 400.
+ * Tolerances: good at least a year sooner; relapse at least 0.05 more often,
+ * 2.6 standard errors below the effect on the quick set (0.1 failed one seed
+ * in nine). */
 static void takeover_faster_but_relapses_more(void **state)
 {
     (void)state;
@@ -78,7 +82,7 @@ static void takeover_faster_but_relapses_more(void **state)
     printf("# months to good: takeover %.1f, ownership %.1f; relapse: %.2f vs %.2f\n", months_to_good(take),
            months_to_good(own), relapse_share(take), relapse_share(own));
     assert_true(months_to_good(take) <= months_to_good(own) - 12.0);
-    assert_true(relapse_share(take) - relapse_share(own) >= 0.1);
+    assert_true(relapse_share(take) - relapse_share(own) >= 0.05);
     free(take);
     free(own);
 }
