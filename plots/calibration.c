@@ -63,7 +63,7 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
         table_free(&pri);
         return -1;
     }
-    double median[16];
+    double median[16], top[16];
     size_t particles = 0;
     for (size_t j = 0; j < k && j < 16; j++) {
         int col = table_col(&post, table_text(&pri, j, cp));
@@ -79,7 +79,10 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
             particles++;
         }
         median[j] = lo;
+        top[j] = 1.0 / (hi - lo);   /* the prior's density */
         for (int b = 0; b < BINS; b++) {
+            if (mass[b] / w > top[j])
+                top[j] = mass[b] / w;
             fprintf(c.data, "%g %g\n", lo + w * (b + 0.5), mass[b] / w);
             if (below < 0.5 && below + mass[b] >= 0.5)
                 median[j] = lo + w * (b + (0.5 - below) / mass[b]);
@@ -99,7 +102,8 @@ static int posterior(const char *dir, const char *plots, const char *format, cha
           "set ylabel 'density'\n", gp);
     for (size_t j = 0; j < k && j < 16; j++) {
         double lo = table_num(&pri, j, cmin), hi = table_num(&pri, j, cmax);
-        fprintf(gp, "set xtics %.10g\n", plot_tic_step(hi - lo));
+        /* a step for about four tics: gnuplot's own crowds a small panel */
+        fprintf(gp, "set xtics %.10g\nset ytics %.10g\n", plot_tic_step(hi - lo), plot_tic_step(top[j]));
         fputs("set xlabel ", gp);
         gp_string(gp, table_text(&pri, j, cp));
         fprintf(gp, " noenhanced\nset xrange [%.10g:%.10g]\nset yrange [0:*]\nset arrow 1 from %.10g, graph 0 to "
