@@ -32,6 +32,7 @@
 #include "schedule.h"
 #include "serve_assets.h"
 #include "settings.h"
+#include "style.h"
 
 extern char **environ;
 
@@ -354,7 +355,20 @@ static char *params_json(void)
         buf_str(&b, ",");
         buf_json(&b, strategy_name((enum strategy)s));
     }
-    buf_printf(&b, "],\"limits\":{\"reps\":%d,\"months\":%d,\"arms\":%d,\"staff\":%d,\"agent_months\":%g,"
+    /* each strategy's colour and dash type in the charts (plots/style.c), for the page's legend */
+    buf_str(&b, "],\"styles\":{");
+    for (int k = -1; k < STRATEGIES; k++) {
+        const char *name = k < 0 ? "none" : strategy_name((enum strategy)k);
+        struct style st = style_of(name);
+        buf_str(&b, k < 0 ? "" : ",");
+        buf_json(&b, name);
+        buf_str(&b, ":{\"colour\":");
+        buf_json(&b, st.colour);
+        buf_str(&b, ",\"dash\":");
+        buf_json(&b, st.dash);
+        buf_str(&b, "}");
+    }
+    buf_printf(&b, "},\"limits\":{\"reps\":%d,\"months\":%d,\"arms\":%d,\"staff\":%d,\"agent_months\":%g,"
                "\"running\":%d,\"seconds\":%d}}",
                SERVE_REPS_MAX, SERVE_MONTHS_MAX, SERVE_ARMS_MAX, SERVE_STAFF_MAX, SERVE_AGENT_MONTHS_MAX,
                SERVE_RUNNING_MAX, SERVE_RUN_SECONDS);
@@ -473,11 +487,14 @@ static const struct serve_scenario *scenario_named(const struct serve_options *o
     return NULL;
 }
 
-/* The message of a diag without the "turnaround: " a reader of the page
- * does not need, and with the place in the server's own files left out. */
+/* The message of a diag as the page shows it beside the field it names:
+ * without the "--set PATH=VALUE: " that the command line puts first. */
 static const char *diag_text(const struct diag *d)
 {
-    return d->msg;
+    const char *c = d->msg;
+    if (strncmp(c, "--set ", 6) == 0 && strstr(c, ": "))   /* "--set a.b=1.5: a.b: expected ...": beside a.b's slider */
+        c = strstr(c, ": ") + 2;
+    return c;
 }
 
 /* Check f as 'turnaround compare' would check the same command line, and
