@@ -1277,6 +1277,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return respond_error(con, MHD_HTTP_NOT_FOUND, "nothing to POST to at %.200s", url);
 }
 
+/* The path's percent escapes decoded, except %00: a NUL would cut the path
+ * short into another ("/index.html%00.css"), so it stays as written and
+ * matches nothing. Returns the new length. */
+static size_t unescape(void *cls, struct MHD_Connection *con, char *s)
+{
+    (void)cls;
+    (void)con;
+    size_t w = 0;
+    for (size_t i = 0; s[i]; i++) {
+        int hi = s[i] == '%' && s[i + 1] ? hex_digit((unsigned char)s[i + 1]) : -1;
+        int lo = hi >= 0 && s[i + 2] ? hex_digit((unsigned char)s[i + 2]) : -1;
+        if (hi >= 0 && lo >= 0 && (hi || lo)) {
+            s[w++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            s[w++] = s[i];
+        }
+    }
+    s[w] = '\0';
+    return w;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **ctx, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
@@ -1361,6 +1383,7 @@ int serve_run(const struct serve_options *o, struct diag *d)
                                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
                                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                                                 MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                                  MHD_OPTION_END);
     int e = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
