@@ -1345,7 +1345,7 @@ int serve_run(const struct serve_options *o, struct diag *d)
     memset(&in4, 0, sizeof in4);
     memset(&in6, 0, sizeof in6);
     const struct sockaddr *addr;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | (o->quiet ? 0 : MHD_USE_ERROR_LOG);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (inet_pton(AF_INET, o->host, &in4.sin_addr) == 1) {
         in4.sin_family = AF_INET;
         in4.sin_port = htons((uint16_t)o->port);
