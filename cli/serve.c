@@ -298,6 +298,7 @@ struct server {
     struct job jobs[JOBS_KEPT];
     unsigned next_id;
     char *params_json, *scenarios_json;
+    int loopback;                /* listening on a loopback address: Host must name one */
 };
 
 static int job_final(const struct job *j)
@@ -1016,7 +1017,11 @@ static enum MHD_Result serve_results(struct server *sv, struct MHD_Connection *c
     } else if (strcmp(name, "results.tar") == 0) {
         struct buf b = { 0 };
         char prefix[300], file[320];
-        snprintf(prefix, sizeof prefix, "%s-run%lu", scenario, id);
+        /* the archive's folder: the scenario's name, safe in a header and a file name, then the run */
+        size_t k = 0;
+        for (; scenario[k] && k < 60; k++)
+            prefix[k] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", scenario[k]) ? scenario[k] : '_';
+        snprintf(prefix + k, sizeof prefix - k, "-run%lu", id);
         snprintf(path, sizeof path, "%s/results", j->dir);
         char top[310];
         snprintf(top, sizeof top, "%s/", prefix);
@@ -1185,8 +1190,10 @@ static enum MHD_Result api_run(struct server *sv, struct MHD_Connection *con, co
     free(f);
     if (!j)
         return respond_error(con, status, "%s", why);
-    if (!sv->o->quiet)
-        printf("turnaround: serve: run %u: %s, %s\n", id, sc->name, strategies), fflush(stdout);
+    if (!sv->o->quiet) {
+        printf("turnaround: serve: run %u: %s, %s\n", id, sc->name, strategies);
+        fflush(stdout);
+    }
     struct buf b = { 0 };
     buf_printf(&b, "{\"id\":%u}", id);
     return respond_buf(con, MHD_HTTP_ACCEPTED, "application/json", &b);
@@ -1216,6 +1223,32 @@ static enum MHD_Result api_job(struct server *sv, struct MHD_Connection *con, co
     return respond_buf(con, MHD_HTTP_OK, "application/json", &b);
 }
 
+/* Whether a request may be answered: on a loopback address, only one that
+ * names a loopback host (a page of another site that a DNS name rebound to
+ * 127.0.0.1 names its own); a POST only from the page itself, so that
+ * another site's page cannot start runs (its browser sends its Origin). */
+static int trusted(const struct server *sv, struct MHD_Connection *con, int post)
+{
+    const char *host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host");
+    const char *origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin");
+    if (!host)
+        return 0;
+    if (sv->loopback) {
+        size_t n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":");
+        static const char *const names[] = { "127.0.0.1", "localhost", "[::1]" };
+        int ok = 0;
+        for (size_t i = 0; i < 3; i++)
+            ok |= strlen(names[i]) == n && strncmp(host, names[i], n) == 0;
+        if (!ok)
+            return 0;
+    }
+    if (post && origin) {
+        if (strncmp(origin, "http://", 7) != 0 || strcmp(origin + 7, host) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
@@ -1243,6 +1276,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return respond_error(con, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
     if (!get && !post)
         return respond_error(con, MHD_HTTP_METHOD_NOT_ALLOWED, "method %.20s is not served here", method);
+    if (!trusted(sv, con, post))
+        return respond_error(con, MHD_HTTP_FORBIDDEN, "only this server's own page, at a loopback address such as "
+                             "127.0.0.1, is answered here");
     if (get) {
         for (size_t i = 0; i < serve_asset_count; i++)
             if (strcmp(url, serve_assets[i].path) == 0 || (strcmp(url, "/index.html") == 0 && strcmp(serve_assets[i].path, "/") == 0)) {
@@ -1347,10 +1383,12 @@ int serve_run(const struct serve_options *o, struct diag *d)
     const struct sockaddr *addr;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (inet_pton(AF_INET, o->host, &in4.sin_addr) == 1) {
+        sv.loopback = (ntohl(in4.sin_addr.s_addr) >> 24) == 127;
         in4.sin_family = AF_INET;
         in4.sin_port = htons((uint16_t)o->port);
         addr = (const struct sockaddr *)&in4;
     } else if (inet_pton(AF_INET6, o->host, &in6.sin6_addr) == 1) {
+        sv.loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr);
         in6.sin6_family = AF_INET6;
         in6.sin6_port = htons((uint16_t)o->port);
         addr = (const struct sockaddr *)&in6;

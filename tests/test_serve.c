@@ -318,7 +318,7 @@ static void malformed_requests_get_4xx(void **state)
     static const char *const raw[] = {
         "GARBAGE\r\n\r\n",
         "GET\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nonsense\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nonsense\r\n\r\n",
         "\x01\x02\x03\xff\xfe\r\n\r\n",
     };
     for (size_t k = 0; k < sizeof raw / sizeof raw[0]; k++) {
@@ -330,7 +330,7 @@ static void malformed_requests_get_4xx(void **state)
         still_serving(s.port);
     }
     /* A version of HTTP it does not speak: 505, as the standard has it. */
-    const char *v73 = "GET / HTTP/7.3\r\nHost: x\r\n\r\n";
+    const char *v73 = "GET / HTTP/7.3\r\nHost: 127.0.0.1\r\n\r\n";
     struct reply r;
     exchange(&r, s.port, v73, strlen(v73));
     assert_int_equal(r.status, 505);
@@ -339,7 +339,7 @@ static void malformed_requests_get_4xx(void **state)
     size_t big = 100000;
     char *huge = malloc(big + 100);
     assert_non_null(huge);
-    int k = snprintf(huge, 100, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
+    int k = snprintf(huge, 100, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
     memset(huge + k, 'a', big);
     memcpy(huge + k + big, "\r\n\r\n", 5);
     exchange(&r, s.port, huge, strlen(huge));
@@ -382,6 +382,41 @@ static void malformed_requests_get_4xx(void **state)
     free(r.text);
     free(body);
     free(huge);
+    still_serving(s.port);
+    server_stop(&s, SIGTERM);
+}
+
+/* Only its own page is answered: a Host that is not a loopback name (a DNS
+ * name rebound to 127.0.0.1) is refused, and so is a POST from another
+ * site's page (its Origin), with 403; the server goes on. */
+static void other_sites_are_refused(void **state)
+{
+    struct server s;
+    server_start(&s, *state);
+    char raw[1024];
+    for (int i = 0; i < 3; i++) {
+        int n = i == 0 ? snprintf(raw, sizeof raw, "GET /api/params HTTP/1.1\r\nHost: evil.example:%d\r\n"
+                                  "Connection: close\r\n\r\n", s.port)
+              : i == 1 ? snprintf(raw, sizeof raw, "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: "
+                                  "http://evil.example\r\nConnection: close\r\nContent-Type: "
+                                  "application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\npage=", s.port)
+              : snprintf(raw, sizeof raw, "GET / HTTP/1.0\r\n\r\n");   /* no Host at all */
+        struct reply r;
+        exchange(&r, s.port, raw, (size_t)n);
+        if (r.status != 403)
+            fail_msg("case %d answered %d, not 403:\n%.400s", i, r.status, r.text);
+        assert_has(r.body, "only this server's own page");
+        free(r.text);
+    }
+    /* the page's own POST, Origin and all */
+    int n = snprintf(raw, sizeof raw, "POST /api/check HTTP/1.1\r\nHost: localhost:%d\r\nOrigin: http://localhost:%d\r\n"
+                     "Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 33\r\n\r\n"
+                     "page=t&scenario=teaching&arm=none", s.port, s.port);
+    struct reply r;
+    exchange(&r, s.port, raw, (size_t)n);
+    assert_int_equal(r.status, 200);
+    assert_has(r.body, "{\"errors\":[]}");
+    free(r.text);
     still_serving(s.port);
     server_stop(&s, SIGTERM);
 }
@@ -463,7 +498,7 @@ static void a_client_that_went_away(void **state)
     server_start(&s, *state);
     const char *body = SMALL_RUN;
     char raw[1024];
-    int n = snprintf(raw, sizeof raw, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    int n = snprintf(raw, sizeof raw, "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                      "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
     int fd = connect_to(s.port);
     send_all(fd, raw, (size_t)n);
@@ -484,14 +519,15 @@ static void a_client_that_went_away(void **state)
     free(r.text);
     /* a download left after its first bytes */
     fd = connect_to(s.port);
-    const char *get = "GET /runs/1/results.tar HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char *get = "GET /runs/1/results.tar HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     send_all(fd, get, strlen(get));
     char some[100];
     assert_true(recv(fd, some, sizeof some, 0) > 0);
     close(fd);
     /* half a request, then gone */
     fd = connect_to(s.port);
-    send_all(fd, "POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\npage=", 63);
+    const char *half = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\npage=";
+    send_all(fd, half, strlen(half));
     close(fd);
     still_serving(s.port);
     request(&r, s.port, "GET", "/runs/1/results.tar", NULL);
@@ -596,6 +632,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(paths_outside_the_assets_are_refused, support_tmpdir_setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_4xx, support_tmpdir_setup, teardown),
+        cmocka_unit_test_setup_teardown(other_sites_are_refused, support_tmpdir_setup, teardown),
         cmocka_unit_test_setup_teardown(oversized_runs_are_refused, support_tmpdir_setup, teardown),
         cmocka_unit_test_setup_teardown(two_clients_at_once, support_tmpdir_setup, teardown),
         cmocka_unit_test_setup_teardown(a_client_that_went_away, support_tmpdir_setup, teardown),
