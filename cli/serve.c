@@ -560,8 +560,12 @@ static size_t check_form(const struct serve_options *o, const struct form *f, st
     }
     if (v->n == 0) {
         d.msg[0] = '\0';
-        if (settings_check(&s, &d))
-            refuse(v, "form", "%s", diag_text(&d));
+        if (settings_check(&s, &d)) {   /* beside the parameter the message begins with, where it does */
+            const char *text = diag_text(&d);
+            char path[FIELD_MAX];
+            snprintf(path, sizeof path, "%.*s", (int)strcspn(text, ":"), text);
+            refuse(v, params_find(path) ? path : "form", "%s", text);
+        }
     }
     /* The limits: one click must not stall the machine. */
     const struct params *p = &s.p;

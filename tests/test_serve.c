@@ -357,6 +357,8 @@ static void malformed_requests_get_4xx(void **state)
         { "POST", "/api/run", "page=t&scenario=teaching&arm=none&set=takeover.internalisation%3D1.5",
           "expected a number from 0 to 1, found '1.5'", 400 },
         { "POST", "/api/run", "scenario=teaching&arm=none", "names no page", 400 },
+        { "POST", "/api/check", "page=t&scenario=teaching&arm=none&set=intervention.exit%3Dwhenever",
+          "{\"field\":\"intervention.exit\",\"message\":\"intervention.exit: unknown exit test 'whenever'", 400 },
         { "DELETE", "/", NULL, "not served here", 405 },
         { "GET", "/api/runs/99", NULL, "no run 99", 404 },
         { "POST", "/api/runs/1", "", "read a run with GET", 405 },
