@@ -161,10 +161,10 @@ static char *slurp(const char *path, size_t max, size_t *len)
     if (fd < 0)
         return NULL;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size > max) {
-        int e = errno ? errno : EINVAL;
+    int e = fstat(fd, &st) != 0 ? errno : !S_ISREG(st.st_mode) ? EISDIR : (uintmax_t)st.st_size > max ? EFBIG : 0;
+    if (e) {
         close(fd);
-        errno = S_ISREG(st.st_mode) ? EFBIG : e;
+        errno = e;
         return NULL;
     }
     size_t size = (size_t)st.st_size, got = 0;
@@ -288,6 +288,7 @@ struct job {
     pthread_t thread;
     int joinable;
     char **argv;                 /* the child's command line */
+    struct server *sv;           /* the server it belongs to, for its thread */
 };
 
 struct server {
@@ -627,8 +628,6 @@ static void child_message(const char *log, char *out, size_t len)
     free(text);
 }
 
-static struct server *the_server;   /* for the run threads, which get their job alone */
-
 static void set_state(struct server *sv, struct job *j, enum job_state st, const char *msg)
 {
     pthread_mutex_lock(&sv->lock);
@@ -650,7 +649,7 @@ static double now_s(void)
 static void *job_main(void *arg)
 {
     struct job *j = arg;
-    struct server *sv = the_server;
+    struct server *sv = j->sv;
     const double t0 = now_s();
     char log[1300];
     snprintf(log, sizeof log, "%s/child.log", j->dir);
@@ -1164,6 +1163,7 @@ static enum MHD_Result api_run(struct server *sv, struct MHD_Connection *con, co
     }
     if (j) {
         j->id = ++sv->next_id;
+        j->sv = sv;
         snprintf(j->page, sizeof j->page, "%s", f->page);
         snprintf(j->scenario, sizeof j->scenario, "%s", sc->name);
         snprintf(j->strategies, sizeof j->strategies, "%s", strategies);
@@ -1373,7 +1373,6 @@ int serve_run(const struct serve_options *o, struct diag *d)
     static struct server sv;
     memset(&sv, 0, sizeof sv);
     sv.o = o;
-    the_server = &sv;
     if (!(sv.params_json = params_json()))
         return diag_fail(d, EXIT_INPUT, "out of memory");
     if (!(sv.scenarios_json = scenarios_json(o, d))) {
