@@ -5,7 +5,6 @@
 #include "serve.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "../plots/report.h"
+#include "archive.h"
 #include "folder.h"
 #include "gnuplot.h"
 #include "params.h"
@@ -833,87 +833,6 @@ static enum MHD_Result respond_buf(struct MHD_Connection *con, unsigned status, 
 
 /* ---- the results of a run, as files and as one .tar -------------------- */
 
-/* v in octal, width - 1 digits and a NUL, into a header's field. */
-static void octal(unsigned char *field, size_t width, unsigned long long v)
-{
-    field[width - 1] = '\0';
-    for (size_t i = width - 1; i-- > 0; v >>= 3)
-        field[i] = (unsigned char)('0' + (v & 7));
-}
-
-/* One ustar header (POSIX.1-1988) for name, of size bytes. */
-static int tar_header(struct buf *b, const char *name, char type, size_t size, time_t mtime)
-{
-    unsigned char h[512];
-    memset(h, 0, sizeof h);
-    size_t n = strlen(name);
-    if (n >= 100 || size > 077777777777u)
-        return -1;
-    memcpy(h, name, n);
-    octal(h + 100, 8, type == '5' ? 0755u : 0644u);
-    octal(h + 108, 8, 0);
-    octal(h + 116, 8, 0);
-    octal(h + 124, 12, size);
-    octal(h + 136, 12, mtime > 0 && mtime < 077777777777 ? (unsigned long long)mtime : 0);
-    memset(h + 148, ' ', 8);
-    h[156] = (unsigned char)type;
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    memcpy(h + 265, "turnaround", 10);
-    memcpy(h + 297, "turnaround", 10);
-    unsigned sum = 0;
-    for (size_t i = 0; i < sizeof h; i++)
-        sum += h[i];
-    octal(h + 148, 7, sum);
-    h[155] = ' ';
-    buf_add(b, (const char *)h, sizeof h);
-    return 0;
-}
-
-static int visible(const struct dirent *e)
-{
-    return e->d_name[0] != '.';
-}
-
-/* The files of dir (and of its folders, one level down) into the archive
- * under prefix, by name, so the same folder gives the same archive. */
-static int tar_folder(struct buf *b, const char *dir, const char *prefix, int depth)
-{
-    struct dirent **names;
-    int n = scandir(dir, &names, visible, alphasort);
-    if (n < 0)
-        return -1;
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        char path[2400], name[400];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        snprintf(name, sizeof name, "%s/%s", prefix, names[i]->d_name);
-        if (rc == 0 && lstat(path, &st) == 0) {
-            if (S_ISDIR(st.st_mode) && depth > 0) {
-                char sub[402];
-                snprintf(sub, sizeof sub, "%s/", name);
-                rc = tar_header(b, sub, '5', 0, st.st_mtime);
-                if (rc == 0)
-                    rc = tar_folder(b, path, name, depth - 1);
-            } else if (S_ISREG(st.st_mode)) {
-                size_t len;
-                char *data = slurp(path, FILE_MAX, &len);
-                rc = !data || tar_header(b, name, '0', len, st.st_mtime) ? -1 : 0;
-                if (rc == 0) {
-                    static const char zeros[512];
-                    buf_add(b, data, len);
-                    buf_add(b, zeros, (512 - len % 512) % 512);
-                }
-                free(data);
-            }
-        }
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
-
 /* A name of a results file the page may ask for: WORD.csv, WORD.txt,
  * WORD.cfg or plots/WORD.svg, WORD of [a-z0-9_] alone, so that it never
  * leaves the folder. */
@@ -1018,26 +937,26 @@ static enum MHD_Result serve_results(struct server *sv, struct MHD_Connection *c
     if (st != JOB_DONE) {
         ok = respond_text(con, MHD_HTTP_CONFLICT, "text/plain; charset=utf-8", "this run has no results (yet)\n");
     } else if (strcmp(name, "results.tar") == 0) {
-        struct buf b = { 0 };
-        char prefix[300], file[320];
-        /* the archive's folder: the scenario's name, safe in a header and a file name, then the run */
+        /* the archive's folder: the scenario's name, made safe for a header and a file name, then the run */
+        char prefix[100], file[120];
         size_t k = 0;
         for (; scenario[k] && k < 60; k++)
             prefix[k] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", scenario[k]) ? scenario[k] : '_';
         snprintf(prefix + k, sizeof prefix - k, "-run%lu", id);
-        snprintf(path, sizeof path, "%s/results", j->dir);
-        char top[310];
-        snprintf(top, sizeof top, "%s/", prefix);
-        struct stat s;
-        int rc = stat(path, &s) != 0 || tar_header(&b, top, '5', 0, s.st_mtime) || tar_folder(&b, path, prefix, 1);
-        static const char zeros[1024];
-        buf_add(&b, zeros, sizeof zeros);
         snprintf(file, sizeof file, "%s.tar", prefix);
-        if (rc || b.failed) {
-            free(b.s);
-            ok = respond_error(con, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the results of run %lu", id);
+        snprintf(path, sizeof path, "%s/results", j->dir);
+        char *data = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&data, &len);
+        struct diag d = { 0 };
+        int rc = f ? archive_folder(f, path, prefix, &d) : diag_fail(&d, EXIT_INPUT, "out of memory");
+        if (f && fclose(f) != 0 && rc == 0)
+            rc = diag_fail(&d, EXIT_INPUT, "out of memory");
+        if (rc) {
+            free(data);
+            ok = respond_error(con, MHD_HTTP_INTERNAL_SERVER_ERROR, "run %lu: %s", id, d.msg);
         } else {
-            ok = respond(con, MHD_HTTP_OK, "application/x-tar", b.s, b.n, file);
+            ok = respond(con, MHD_HTTP_OK, "application/x-tar", data, len, file);
         }
     } else if (strncmp(name, "frame/", 6) == 0) {
         const char *m = name + 6;
