@@ -9,10 +9,12 @@ DOCDIR = $(PREFIX)/share/doc/turnaround
 MANDIR = $(PREFIX)/share/man
 
 CC ?= cc
-PKGS := gsl libconfig
-# The reference implementations under tests/reference/ run on Debian's Python and NumPy.
+# libmicrohttpd: the web server of turnaround serve.
+PKGS := gsl libconfig libmicrohttpd
+# The reference implementations under tests/reference/ run on Debian's Python and NumPy;
+# the page of turnaround serve is tested in headless Chromium through Selenium.
 PYTHON := /usr/bin/python3
-DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && $(PYTHON) -c 'import numpy, pandas' 2>/dev/null && command -v strace >/dev/null && command -v Rscript >/dev/null && command -v groff >/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && $(PYTHON) -c 'import numpy, pandas, selenium' 2>/dev/null && command -v strace >/dev/null && command -v Rscript >/dev/null && command -v groff >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null && echo yes)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wwrite-strings -Wconversion -Wno-sign-conversion -Wpointer-arith -Wcast-qual \
@@ -93,7 +95,18 @@ $(BUILD)/cli/main.o: $(BUILD)/datadir
 FORCE:
 $(BUILD)/cli/main.o: ALL_CFLAGS += -DTURNAROUND_DATADIR='"$(DATADIR)"'
 
-$(BIN)/turnaround: $(BUILD)/cli/main.o $(BUILD)/cli/report.o $(CLI_OBJ) $(BUILD)/libturnaround.a
+# The page of turnaround serve, compiled in: one C file generated from its assets.
+SERVE_ASSETS := $(wildcard cli/serve_assets/*.html cli/serve_assets/*.css cli/serve_assets/*.js)
+$(BUILD)/cli/serve_assets.c: $(SERVE_ASSETS) scripts/embed-assets
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $@")
+	$(Q)scripts/embed-assets $(SERVE_ASSETS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/cli/serve_assets.o: $(BUILD)/cli/serve_assets.c Makefile
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Icli -c $< -o $@
+
+$(BIN)/turnaround: $(BUILD)/cli/main.o $(BUILD)/cli/report.o $(BUILD)/cli/serve.o $(BUILD)/cli/serve_assets.o $(CLI_OBJ) \
+                   $(BUILD)/libturnaround.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -27,6 +27,7 @@
 #include "calibrate.h"
 #include "report.h"
 #include "executor.h"
+#include "serve.h"
 
 #ifdef TURNAROUND_MPI
 #include <mpi.h>
@@ -1038,6 +1039,114 @@ static int cmd_params(int argc, char **argv)
     return 0;
 }
 
+static int by_scenario_name(const void *a, const void *b)
+{
+    return strcmp(((const struct serve_scenario *)a)->name, ((const struct serve_scenario *)b)->name);
+}
+
+/* Add the scenarios in dir (its .cfg files) to list, a name already there
+ * kept as it is: the working folder's come first, then the library's. */
+static void add_scenarios(struct serve_scenario *list, size_t *n, size_t max, const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp)) && *n < max) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || len > 255 || strcmp(e->d_name + len - 4, ".cfg") != 0 || e->d_name[0] == '.')
+            continue;
+        struct serve_scenario sc;
+        snprintf(sc.name, sizeof sc.name, "%.*s", (int)(len - 4), e->d_name);
+        if (snprintf(sc.path, sizeof sc.path, "%s/%s", dir, e->d_name) >= (int)sizeof sc.path)
+            continue;
+        size_t k = 0;
+        while (k < *n && strcmp(list[k].name, sc.name) != 0)
+            k++;
+        if (k == *n)
+            list[(*n)++] = sc;
+    }
+    if (dp)
+        closedir(dp);
+}
+
+#define SERVE_SCENARIOS_MAX 256
+
+static int cmd_serve(int argc, char **argv)
+{
+    const char *scenario = NULL, *host = "127.0.0.1";
+    int port = 8080, quiet = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option_is(a, "--port")) {
+            const char *v = option_value(argc, argv, &i, a);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v)
+                return EXIT_USAGE;
+            if (end == v || *end || n < 0 || n > 65535)
+                return usage_error("serve: --port expects a port, a whole number from 0 to 65535 (0: a free one), found '%s'", v);
+            port = (int)n;
+        } else if (option_is(a, "--host")) {
+            if (!(host = option_value(argc, argv, &i, a)))
+                return EXIT_USAGE;
+            if (too_long("serve", "--host", host, 100))
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("serve: unknown option '%s'", a);
+        } else if (scenario) {
+            return usage_error("serve: more than one scenario given ('%s')", a);
+        } else {
+            scenario = a;
+        }
+    }
+    static struct serve_scenario list[SERVE_SCENARIOS_MAX];
+    size_t n = 0;
+    struct serve_scenario given;
+    if (scenario) {
+        int missing = find_in_library("serve", &scenario_library, scenario, given.path, sizeof given.path);
+        if (missing)
+            return missing;
+        scenario_name(given.path, given.name, sizeof given.name);
+        list[n++] = given;
+    }
+    add_scenarios(list, &n, SERVE_SCENARIOS_MAX, "scenarios");
+    char dirs[LIBRARY_DIRS_MAX][4096];
+    size_t n_dirs = library_dirs(dirs);
+    for (size_t i = 0; i < n_dirs; i++) {
+        char folder[4200];
+        snprintf(folder, sizeof folder, "%s/scenarios", dirs[i]);
+        add_scenarios(list, &n, SERVE_SCENARIOS_MAX, folder);
+    }
+    if (n == 0) {
+        fprintf(stderr, "turnaround: serve: no scenarios to offer: none in ./scenarios/ nor in the library's "
+                "(give one: turnaround serve FILE.cfg)\n");
+        return EXIT_INPUT;
+    }
+    qsort(list, n, sizeof list[0], by_scenario_name);
+    const char *first = scenario ? given.name : "teaching";
+    size_t at = 0;
+    while (at < n && strcmp(list[at].name, first) != 0)
+        at++;
+    char program[4096];
+    ssize_t len = readlink("/proc/self/exe", program, sizeof program - 1);
+    if (len <= 0) {
+        fprintf(stderr, "turnaround: serve: cannot find the program itself (/proc/self/exe): %s\n", strerror(errno));
+        return EXIT_INPUT;
+    }
+    program[len] = '\0';
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    const struct serve_options o = { host, port, quiet, program, list, n, at < n ? at : 0, &interrupted };
+    struct diag d = { 0 };
+    if (serve_run(&o, &d))
+        return fail(&d);
+    return 0;
+}
+
 static int cmd_run_only(int argc, char **argv)
 {
     return cmd_run(argc, argv, 0);
@@ -1175,6 +1284,15 @@ static const struct option_doc params_options[] = {
     { NULL, NULL, NULL },
 };
 
+static const struct option_doc serve_options[] = {
+    { "--port", "N", "the port to listen on, 0 to 65535 (default 8080; 0: a free one,\n"
+                     "printed)" },
+    { "--host", "ADDR", "the numeric address to listen on (default 127.0.0.1: this\n"
+                        "machine only)" },
+    { "--quiet", NULL, "print only the address and errors" },
+    { NULL, NULL, NULL },
+};
+
 static const struct command commands[] = {
     { "run", "run [SCENARIO] [options]", "run replications of a scenario and write their results", run_options,
       "With no SCENARIO, run uses configs/default.cfg: the working folder's, else the library's\n"
@@ -1220,6 +1338,17 @@ static const struct command commands[] = {
       "reproduces the folder, and the versions and dates. It is written whole or not at all.\n"
       "Sweep and calibration folders are refused.\n",
       "turnaround report results/teaching-compare --format md", cmd_report },
+    { "serve", "serve [SCENARIO] [options]", "a local web page to run scenarios and compare strategies live",
+      serve_options,
+      "A page for teaching: pick a scenario (SCENARIO first, default teaching), set the\n"
+      "assumptions on sliders made from the parameter table, tick the strategies and run;\n"
+      "the page shows the project's charts, the takeaways, the run before beside the new one\n"
+      "and what changed, and downloads the results folder and its config.cfg, which\n"
+      "'turnaround compare' reruns to the same bytes. Each run is 'turnaround compare' into\n"
+      "a temporary folder; at most 200 replications, 240 months, 6 arms, 20000 staff and\n"
+      "2e8 agent-months a run, 2 runs at a time. It prints its address and opens nothing\n"
+      "else; Ctrl-C stops it and removes its temporary folders.\n",
+      "turnaround serve teaching --port 8080", cmd_serve },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -87,6 +87,12 @@ void plot_heading(struct chart *c, const struct results_view *v, const char *wha
  * v->plots/animation.gif. Returns 0, or -1 with a message in err. */
 int plot_trajectories_animation(const struct results_view *v, char *err, size_t len);
 
+/* One frame of that animation as a chart of its own: the trajectories chart
+ * with months 0 to month drawn on the whole run's axis, into
+ * v->plots/trajectories.FORMAT (the page of turnaround serve steps through
+ * these beside the network chart of the same month). */
+int plot_trajectories_frame(const struct results_view *v, const char *format, int month, char *err, size_t len);
+
 /* The charts themselves, one file each. */
 int plot_trajectories(const struct results_view *v, const char *format, char *err, size_t len);
 int plot_culture(const struct results_view *v, const char *format, char *err, size_t len);

@@ -599,8 +599,7 @@ static void free_folder(struct folder *fo)
 
 /* ---- the story --------------------------------------------------------- */
 
-/* The opening comment of a scenario file, its "# " taken off each line. */
-static char *opening_comment(const char *path)
+char *report_opening_comment(const char *path)
 {
     char *file = slurp(path, 1 << 20);
     if (!file)
@@ -720,7 +719,7 @@ static int find_story(struct folder *fo, const struct report_options *o, struct 
             return 0;
         }
     }
-    if (!(fo->story = opening_comment(fo->story_file)))
+    if (!(fo->story = report_opening_comment(fo->story_file)))
         return diag_fail(d, EXIT_INPUT, "cannot read scenario '%s': %s", fo->story_file, strerror(errno));
     return 0;
 }

@@ -40,4 +40,9 @@ struct report_done {
  * when o->stop was set); on failure nothing is left at the output path. */
 int report_write(const struct report_options *o, struct report_done *done, struct diag *d);
 
+/* The story of a scenario: its file's opening comment, "# " taken off each
+ * line (the report's and the page's of turnaround serve). NULL when the
+ * file cannot be read; the caller frees. */
+char *report_opening_comment(const char *path);
+
 #endif

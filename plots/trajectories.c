@@ -36,14 +36,18 @@ static double median(const struct results_view *v, size_t i, const char *org, co
     return m;
 }
 
-/* The script after the preamble, shared by the chart and its animation:
- * the settings, then the plot command, which the animation repeats a frame
- * a month (months 0 to the last, on the whole run's axis), its data cut at
- * the frame's month. */
-static void script(struct chart *c, const struct results_view *v, const char *data, int animate)
+/* What script draws: the whole chart; the animation, a frame a month; or
+ * one frame, months 0 to frame_month. */
+enum drawing { STILL, ANIMATION, FRAME };
+
+/* The script after the preamble, shared by the chart, its animation and its
+ * frames: the settings, then the plot command, which the animation repeats a
+ * frame a month (months 0 to the last, on the whole run's axis), its data cut
+ * at the frame's month; a single frame draws it once, cut at frame_month. */
+static void script(struct chart *c, const struct results_view *v, const char *data, enum drawing how, int frame_month)
 {
     FILE *gp = c->gp;
-    const char *upto = animate ? " every ::0::upto" : "";
+    const char *upto = how != STILL ? " every ::0::upto" : "";
     plot_heading(c, v, "true and perceived quality");
     fputs("set xlabel 'month'\nset ylabel 'quality (share of practice matching the standard)'\n"
           "set yrange [0:1]\nset style fill transparent solid 0.18 noborder\nset rmargin 14\n",
@@ -79,12 +83,15 @@ static void script(struct chart *c, const struct results_view *v, const char *da
     }
     if (!isnan(start))
         fprintf(gp, "set arrow from first %g, graph 0 to first %g, graph 1 nohead dt 4 lc rgb '#999999'\n", start, start);
-    if (animate) {
+    if (how != STILL) {
         int m = table_col(&v->means, "month");
         double last = 0;
         for (size_t r = 0; r + 1 < v->means.rows; r++)
             last = fmax(last, table_num(&v->means, r, m));
-        fprintf(gp, "set xrange [0:%g]\ndo for [upto = 0:%d] {\n", last, (int)last);
+        if (how == ANIMATION)
+            fprintf(gp, "set xrange [0:%g]\ndo for [upto = 0:%d] {\n", last, (int)last);
+        else
+            fprintf(gp, "set xrange [0:%g]\nupto = %d\n", last, frame_month);
     }
     fputs("plot \\\n", gp);
     for (size_t i = 0; i < v->n_strategies; i++) {
@@ -103,7 +110,7 @@ static void script(struct chart *c, const struct results_view *v, const char *da
     if (slot)
         fputs("  NaN with points pt 7 ps 1.2 lc rgb '#555555' title 'exit (median; a row per strategy)', \\\n", gp);
     fputs("  NaN with lines dt 3 lw 1.5 lc rgb '#555555' title 'dotted: perceived by insiders'\n", gp);
-    if (animate)
+    if (how == ANIMATION)
         fputs("}\n", gp);
 }
 
@@ -116,7 +123,7 @@ int plot_trajectories(const struct results_view *v, const char *format, char *er
         return -1;
     for (size_t i = 0; i < v->n_strategies; i++)
         plot_means_block(v, c.data, i, cols, 4);
-    script(&c, v, "trajectories.dat", 0);
+    script(&c, v, "trajectories.dat", STILL, 0);
     return chart_end(&c, err, len);
 }
 
@@ -127,6 +134,17 @@ int plot_trajectories_animation(const struct results_view *v, char *err, size_t 
         return -1;
     for (size_t i = 0; i < v->n_strategies; i++)
         plot_means_block(v, c.data, i, cols, 4);
-    script(&c, v, "animation.dat", 1);
+    script(&c, v, "animation.dat", ANIMATION, 0);
+    return chart_end(&c, err, len);
+}
+
+int plot_trajectories_frame(const struct results_view *v, const char *format, int month, char *err, size_t len)
+{
+    struct chart c;
+    if (chart_begin(&c, v->plots, "trajectories", format, err, len))
+        return -1;
+    for (size_t i = 0; i < v->n_strategies; i++)
+        plot_means_block(v, c.data, i, cols, 4);
+    script(&c, v, "trajectories.dat", FRAME, month < 0 ? 0 : month);
     return chart_end(&c, err, len);
 }

@@ -20,7 +20,7 @@
 #define SMALL "--reps 2 --set run.months=24 --set sector.orgs=8 --quiet --no-plot"
 
 /* The commands a user has, as the top-level help must list them. */
-static const char *const commands[] = { "run", "compare", "sweep", "calibrate", "merge", "plot", "params", "report" };
+static const char *const commands[] = { "run", "compare", "sweep", "calibrate", "merge", "plot", "params", "report", "serve" };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
 static void turnaround(struct cmd_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -106,6 +106,7 @@ static const char *sample_value(const struct option_line *o, const char *tmp, ch
     static const struct { const char *arg, *value; } samples[] = {
         { "N", "2" }, { "S", "7" }, { "PATH=VALUE", "run.reps=2" }, { "LIST", "none; takeover" },
         { "SIZE", "1G" }, { "K/N", "1/2" }, { "M", "0" }, { "png|svg|pdf", "svg" }, { "html|md", "md" },
+        { "ADDR", "127.0.0.1" },
     };
     if (strcmp(o->arg, "DIR") == 0 || strcmp(o->arg, "FILE.gif") == 0 || strcmp(o->arg, "PATH") == 0
         || strcmp(o->arg, "FILE") == 0) {
@@ -394,6 +395,8 @@ static void misspellings_suggest_the_nearest(void **state)
         { "merge a --out b --focre", "merge: unknown option '--focre'; did you mean '--force'?" },
         { "plot x --fromat svg", "plot: unknown option '--fromat'; did you mean '--format'?" },
         { "params --tvs", "params: unknown option '--tvs'; did you mean '--tsv'?" },
+        { "serv", "unknown command 'serv'; did you mean 'serve'?" },
+        { "serve --prot 8080", "serve: unknown option '--prot'; did you mean '--port'?" },
         { "run --force=yes", "run: option --force takes no value, found '--force=yes'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
