@@ -76,6 +76,8 @@ static void script(struct chart *c, const struct results_view *v, const char *da
             continue;
         struct style st = style_of(v->strategies[i]);
         double y = 0.05 + 0.055 * (double)slot++;
+        if (how == FRAME && exit > frame_month)
+            continue;   /* a frame shows no exit yet to come (its height kept, so frames agree) */
         fprintf(gp, "set arrow from first %g, graph 0 to first %g, graph %g nohead lw 2 lc rgb '%s' dt %s\n"
                     "set object circle at first %g, graph %g size char 0.45 fs solid 1.0 border lc rgb '%s' "
                     "fc rgb '%s' front\n",

@@ -180,6 +180,16 @@ try:
     net = fetch("/runs/%s/frame/30/network.svg" % run_id)
     if "at month 30" not in net:
         fail("the network frame is not of month 30: " + net[:300])
+    # The exits (month 39, after the fixed three years) are still to come at
+    # month 30: the frame draws none of their markers, the whole chart one an
+    # arm that leaves. gnuplot's SVG draws a marker as an opaque polygon (the
+    # bands are translucent ones).
+    def markers(path):
+        return len(re.findall(r"<polygon fill = '[^']*' points", fetch(path)))
+    if markers("/runs/%s/frame/30/trajectories.svg" % run_id) != 0:
+        fail("the trajectories frame of month 30 marks exits that are still to come")
+    if markers("/runs/%s/plots/trajectories.svg" % run_id) != 2:
+        fail("the trajectories chart does not mark the exits of its two intervening arms")
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.CSS_SELECTOR, "#results .columns"))
     shot("month-30")
     month.send_keys(Keys.ARROW_RIGHT)
