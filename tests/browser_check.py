@@ -14,15 +14,18 @@ step goes to ARTEFACTS/NN-step.png.
 """
 import os
 import re
+import socket
 import subprocess
 import sys
 import tarfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.support.ui import WebDriverWait
 
 URL, BIN, ARTEFACTS, TMP = sys.argv[1:5]
@@ -88,22 +91,55 @@ def run_and_wait(expect_runs):
         " && document.querySelectorAll('#after img.chart').length >= 4"))
 
 
-options = webdriver.ChromeOptions()
-for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1920,1200", "--force-device-scale-factor=1", "--disable-extensions",
-            "--no-first-run", "--user-data-dir=" + os.path.join(TMP, "chromium-profile")]:
-    options.add_argument(arg)
-options.binary_location = "/usr/bin/chromium"
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, proc, what, seconds=30):
+    """Wait until url answers (no proxy), or fail if proc has exited."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    end = time.time() + seconds
+    while time.time() < end:
+        if proc.poll() is not None:
+            fail("%s exited (%d) before it answered" % (what, proc.returncode))
+        try:
+            opener.open(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    fail("%s did not answer at %s within %d s" % (what, url, seconds))
+
+
+# Chromium and chromedriver are started here and spoken to at 127.0.0.1, never
+# "localhost": a minimal system (a container, a chroot) may have no /etc/hosts,
+# and Selenium's own launcher, like chromedriver's default attach, looks
+# localhost up. Chromium gets a fixed DevTools port and chromedriver attaches
+# to it there (debuggerAddress).
 downloads = os.path.join(TMP, "downloads")
 os.makedirs(downloads, exist_ok=True)
-options.add_experimental_option("prefs", {"download.default_directory": downloads,
-                                          "download.prompt_for_download": False})
-service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver") if hasattr(webdriver, "ChromeService") \
-    else webdriver.chrome.service.Service(executable_path="/usr/bin/chromedriver")
-driver = webdriver.Chrome(options=options, service=service)
-driver.set_script_timeout(30)
+devtools, driver_port = free_port(), free_port()
+browser = subprocess.Popen(
+    ["/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+     "--window-size=1920,1200", "--force-device-scale-factor=1", "--disable-extensions", "--no-first-run",
+     "--no-default-browser-check", "--user-data-dir=" + os.path.join(TMP, "chromium-profile"),
+     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=%d" % devtools, "about:blank"],
+    stdout=subprocess.DEVNULL, stderr=open(os.path.join(TMP, "chromium.log"), "w"))
+chromedriver = subprocess.Popen(["/usr/bin/chromedriver", "--port=%d" % driver_port],
+                                stdout=open(os.path.join(TMP, "chromedriver.log"), "w"), stderr=subprocess.STDOUT)
+driver = None
 try:
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    wait_http("http://127.0.0.1:%d/json/version" % devtools, browser, "chromium")
+    wait_http("http://127.0.0.1:%d/status" % driver_port, chromedriver, "chromedriver")
+    options = webdriver.ChromeOptions()
+    options.debugger_address = "127.0.0.1:%d" % devtools
+    connection = RemoteConnection("http://127.0.0.1:%d" % driver_port, ignore_proxy=True)
+    connection._commands["executeCdpCommand"] = ("POST", "/session/$sessionId/goog/cdp/execute")
+    driver = webdriver.Remote(command_executor=connection, options=options)
+    driver.set_script_timeout(30)
+    driver.execute("executeCdpCommand", {"cmd": "Browser.setDownloadBehavior",
+                                         "params": {"behavior": "allow", "downloadPath": downloads}})
 
     # 1. The page: the scenario picker with its story, sliders from the table.
     driver.get(URL)
@@ -251,4 +287,12 @@ try:
     print("browser_check: %d files of the downloaded folder reproduced byte for byte by turnaround compare; "
           "%d screenshots in %s" % (compared, shots, ARTEFACTS))
 finally:
-    driver.quit()
+    if driver is not None:
+        driver.quit()
+    for proc in (chromedriver, browser):
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
