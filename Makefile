@@ -48,6 +48,13 @@ CC := mpicc
 BUILD := build/mpi
 ALL_CFLAGS += -DTURNAROUND_MPI
 BIN := build/mpi/bin
+else ifeq ($(BENCH_TIMERS),1)
+# make bench's build: the same code with CPU timers around each phase of
+# world_step and the capability forecasts (model/bench_timers.h); the timers
+# only read clocks, so its results are the release build's bits.
+BUILD := build/bench
+ALL_CFLAGS += -DTURNAROUND_BENCH_TIMERS
+BIN := build/bench/bin
 else ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
