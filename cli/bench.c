@@ -138,7 +138,8 @@ static double capability_decision_seconds(int reps)
             struct org_intervention iv;
             world_intervention(w, 0, &iv);
             if (on && iv.started)
-                decisions += 1 + (p.run_months - iv.start_month - p.intervention_min_months) / p.intervention_check_every;
+                decisions += 1 + (p.run_months - iv.start_month - p.intervention_min_months)
+                                     / p.intervention_check_every;
             world_free(w);
         }
     return decisions > 0 ? (elapsed[1] - elapsed[0]) / decisions : 0.0;

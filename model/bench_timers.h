@@ -33,11 +33,12 @@ void bench_stop(enum bench_timer t, uint64_t start);
 uint64_t bench_forecast_start(void);
 void bench_forecast_stop(uint64_t start);
 
-#define BENCH_PHASE(t, call)                 \
-    do {                                     \
-        uint64_t bench_start_ = bench_start(); \
-        call;                                \
-        bench_stop((t), bench_start_);       \
+/* BENCH_PHASE(CULTURE, culture_step(w)): the call, timed as BENCH_CULTURE. */
+#define BENCH_PHASE(t, call)                       \
+    do {                                           \
+        uint64_t bench_start_ = bench_start();     \
+        call;                                      \
+        bench_stop(BENCH_##t, bench_start_);       \
     } while (0)
 #else
 #define BENCH_PHASE(t, call) call

@@ -155,15 +155,15 @@ void world_free(world *w)
 void world_step(world *w)
 {
     w->month++;
-    BENCH_PHASE(BENCH_STANDARD, standard_drift(w));        /* the sector's standard of good practice moves */
-    BENCH_PHASE(BENCH_PEERS, peers_step(w));               /* benchmarks through own feedback and peer ties; ties decay and renew */
-    BENCH_PHASE(BENCH_CULTURE, culture_step(w));           /* socialisation to the code; code learning from members who speak up */
-    BENCH_PHASE(BENCH_VOICE, voice_step(w));               /* psychological safety and each member's voice */
-    BENCH_PHASE(BENCH_WORKFORCE, workforce_step(w));       /* leavers, hires from the labour market, tenure */
-    BENCH_PHASE(BENCH_LEADERSHIP, leadership_step(w));     /* leader changes */
-    BENCH_PHASE(BENCH_OBSERVE, observe_step(w));           /* the month's measures */
-    BENCH_PHASE(BENCH_REGULATOR, regulator_step(w));       /* inspections, ratings, pressure, blame */
-    BENCH_PHASE(BENCH_INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
+    BENCH_PHASE(STANDARD, standard_drift(w));        /* the sector's standard of good practice moves */
+    BENCH_PHASE(PEERS, peers_step(w));               /* benchmarks through own feedback and peer ties; ties decay and renew */
+    BENCH_PHASE(CULTURE, culture_step(w));           /* socialisation to the code; code learning from members who speak up */
+    BENCH_PHASE(VOICE, voice_step(w));               /* psychological safety and each member's voice */
+    BENCH_PHASE(WORKFORCE, workforce_step(w));       /* leavers, hires from the labour market, tenure */
+    BENCH_PHASE(LEADERSHIP, leadership_step(w));     /* leader changes */
+    BENCH_PHASE(OBSERVE, observe_step(w));           /* the month's measures */
+    BENCH_PHASE(REGULATOR, regulator_step(w));       /* inspections, ratings, pressure, blame */
+    BENCH_PHASE(INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
 }
 
 int world_month(const world *w)
