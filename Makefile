@@ -48,6 +48,13 @@ CC := mpicc
 BUILD := build/mpi
 ALL_CFLAGS += -DTURNAROUND_MPI
 BIN := build/mpi/bin
+else ifeq ($(BENCH_TIMERS),1)
+# make bench's build: the same code with CPU timers around each phase of
+# world_step and the capability forecasts (model/bench_timers.h); the timers
+# only read clocks, so its results are the release build's bits.
+BUILD := build/bench
+ALL_CFLAGS += -DTURNAROUND_BENCH_TIMERS
+BIN := build/bench/bin
 else ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -173,9 +180,20 @@ validate: deps
 	  echo "== $$t"; $(RUN_TEST) $$t || fail=1; done; \
 	  if [ $$fail -ne 0 ]; then echo "make validate: FAILED"; exit 1; fi; echo "make validate: all passed"
 
+# Issue 13's speed targets, this version against BENCH_BASE built from git in
+# the same run (scripts/bench: a worktree under build/bench-base/, removed
+# after), BENCH_ROUNDS rounds interleaved, medians and ratios. BENCH_BASE
+# empty: the parent of the newest commit that changed model/ (the model
+# before its latest change); any revision otherwise (make bench
+# BENCH_BASE=v0.4.0). QUICK=1: fewer months, no sweeps, 3 rounds (under a
+# minute). BENCH_BIG=1: also 1e7 staff for 120 months end to end, once each
+# version (a minute or two more).
+BENCH_BASE ?=
+BENCH_ROUNDS ?= $(if $(QUICK),3,5)
 bench: deps
-	$(MAKE) --no-print-directory $(BIN)/turnaround-bench
-	$(BIN)/turnaround-bench
+	$(MAKE) --no-print-directory $(BIN)/turnaround $(BIN)/turnaround-bench
+	$(MAKE) --no-print-directory BENCH_TIMERS=1 build/bench/bin/turnaround build/bench/bin/turnaround-bench
+	$(PYTHON) scripts/bench --base '$(BENCH_BASE)' --rounds $(BENCH_ROUNDS) $(if $(QUICK),--quick) $(if $(BENCH_BIG),--big)
 
 # What make install puts, and make uninstall removes: the program, the
 # library in the layout of the source tree (a scenario's base

@@ -1,8 +1,16 @@
 /* turnaround-bench: speed and memory of the model core, for `make bench`.
  *
- * Agent-steps per second counts one staff member through one month, timed over
- * world_step alone (allocation excluded), the median of several repeats. Bytes
- * per staff agent is everything the world allocates divided by its staff. */
+ * One pass of every measure, each printed as a line "name value unit";
+ * scripts/bench runs this program and the previous version's, interleaved,
+ * and prints the medians, their ratios and issue 13's targets. Times are CPU
+ * time of the calling thread. An agent-step is one staff member through one
+ * month, timed over world_step alone (allocation timed apart); bytes per
+ * staff agent is everything the world allocates divided by its staff.
+ *   turnaround-bench [--quick] [--big] [--sectors]
+ * --quick: fewer months and no sweep; --big: also the bytes of a 10,000 x
+ * 1,000 sector; --sectors: the sectors alone (no capability decision, no
+ * sweep). Built in build/bench (BENCH_TIMERS=1) it also prints the CPU
+ * time of each phase of world_step per agent-step. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,67 +18,96 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef TURNAROUND_BENCH_TIMERS
+#include "bench_timers.h"
+#endif
 #include "params.h"
 #include "sweep.h"
 #include "rng.h"
 #include "world.h"
 
-#define REPEATS 5
 
-static double now(void)
+static double clock_seconds(clockid_t id)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* CPU time of this thread: what the model costs, whatever else the machine runs. */
+static double cpu(void)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 }
 
-struct measure {
-    double rate;          /* agent-steps per second, median */
-    double bytes_per;     /* bytes the world allocates per staff member */
-    size_t staff;
-};
-
-static int bench(const struct params *p, int reps, struct measure *m)
+/* Wall time, for the sweeps (their work is in child processes). */
+static double now(void)
 {
-    double rates[REPEATS];
-    for (int k = 0; k < REPEATS; k++) {
-        double steps = 0.0, secs = 0.0;
-        for (int rep = 0; rep < reps; rep++) {
-            world *w = world_alloc(p, rng_rep_seed((uint64_t)p->run_seed, (uint64_t)rep));
-            if (!w)
-                return -1;
-            double t0 = now();
-            for (int month = 0; month < p->run_months; month++)
-                world_step(w);
-            secs += now() - t0;
-            steps += (double)world_staff(w) * p->run_months;
-            m->bytes_per = (double)world_bytes(w) / (double)world_staff(w);
-            m->staff = world_staff(w);
-            world_free(w);
-        }
-        rates[k] = steps / secs;
+    return clock_seconds(CLOCK_MONOTONIC);
+}
+
+static void put(const char *name, double value, const char *unit)
+{
+    printf("%-28s %12.4g %s\n", name, value, unit);
+    fflush(stdout);
+}
+
+/* A sector of orgs organisations of staff members each, stepped months
+ * months, reps replications: its allocation cost per member, its rate and
+ * its bytes per member, printed under the name tag. With the bench timers,
+ * also each phase's CPU time per agent-step. Returns 0, or -1 when memory
+ * runs out. */
+static int sector(const char *tag, int orgs, int staff, int months, int reps)
+{
+    struct params p;
+    params_default(&p);
+    if (orgs > 0) {
+        p.sector_orgs = orgs;
+        p.org_staff = staff;
     }
-    qsort(rates, REPEATS, sizeof rates[0], cmp_double);
-    m->rate = rates[REPEATS / 2];
+    p.run_months = months;
+    double steps = 0.0, step_secs = 0.0, init_secs = 0.0, members = 0.0, bytes = 0.0;
+#ifdef TURNAROUND_BENCH_TIMERS
+    bench_timers_reset();
+#endif
+    for (int rep = 0; rep < reps; rep++) {
+        double t0 = cpu();
+        world *w = world_alloc(&p, rng_rep_seed((uint64_t)p.run_seed, (uint64_t)rep));
+        init_secs += cpu() - t0;
+        if (!w)
+            return -1;
+        members += (double)world_staff(w);
+        bytes = (double)world_bytes(w) / (double)world_staff(w);
+        t0 = cpu();
+        for (int month = 0; month < months; month++)
+            world_step(w);
+        step_secs += cpu() - t0;
+        steps += (double)world_staff(w) * months;
+        world_free(w);
+    }
+    char name[100];
+    snprintf(name, sizeof name, "init_ns_%s", tag);
+    put(name, 1e9 * init_secs / members, "ns/member");
+    snprintf(name, sizeof name, "bytes_%s", tag);
+    put(name, bytes, "bytes/staff");
+    if (months > 0) {
+        snprintf(name, sizeof name, "rate_%s", tag);
+        put(name, steps / step_secs, "agent-steps/s");
+#ifdef TURNAROUND_BENCH_TIMERS
+        for (int t = 0; t < BENCH_FORECAST; t++) {
+            snprintf(name, sizeof name, "phase_%s_%s", bench_timer_name((enum bench_timer)t), tag);
+            put(name, (double)bench_timer_ns((enum bench_timer)t) / steps, "ns/agent-step");
+        }
+#endif
+    }
     return 0;
-}
-
-static void report(const char *name, const struct measure *m)
-{
-    printf("%-34s %10zu staff  %12.3g agent-steps/s  %6.1f bytes/staff agent\n", name, m->staff, m->rate,
-           m->bytes_per);
 }
 
 /* The cost of one capability decision: intervention.forecasts forecasts of
  * intervention.forecast_months each, for a default-sized organisation. Timed
- * by running the same sector with the capability test on and off. */
-static double capability_decision_seconds(void)
+ * by running the same sector with the capability test on and off, over reps
+ * replications. */
+static double capability_decision_seconds(int reps)
 {
     struct params p;
     params_default(&p);
@@ -86,31 +123,30 @@ static double capability_decision_seconds(void)
     snprintf(p.intervention_exit, sizeof p.intervention_exit, "capability");
     p.intervention_forecast_share = 2.0;   /* never passes: every check runs in full */
     p.intervention_max_months = 1200;
-    double secs[REPEATS];
-    for (int k = 0; k < REPEATS; k++) {
-        double elapsed[2];
-        int decisions = 0;
+    double elapsed[2] = { 0.0, 0.0 };
+    int decisions = 0;
+    for (int k = 0; k < reps; k++)
         for (int on = 0; on < 2; on++) {
             p.intervention_forecasts = on ? forecasts : 0;
             world *w = world_alloc(&p, rng_rep_seed(7, (uint64_t)k));
-            double t0 = now();
+            if (!w)
+                return 0.0;
+            double t0 = cpu();
             for (int month = 0; month < p.run_months; month++)
                 world_step(w);
-            elapsed[on] = now() - t0;
+            elapsed[on] += cpu() - t0;
             struct org_intervention iv;
             world_intervention(w, 0, &iv);
             if (on && iv.started)
-                decisions = 1 + (p.run_months - iv.start_month - p.intervention_min_months) / p.intervention_check_every;
+                decisions += 1 + (p.run_months - iv.start_month - p.intervention_min_months)
+                                     / p.intervention_check_every;
             world_free(w);
         }
-        secs[k] = decisions > 0 ? (elapsed[1] - elapsed[0]) / decisions : 0.0;
-    }
-    qsort(secs, REPEATS, sizeof secs[0], cmp_double);
-    return secs[REPEATS / 2];
+    return decisions > 0 ? (elapsed[1] - elapsed[0]) / decisions : 0.0;
 }
 
-/* Sweep throughput (runs a second) with jobs worker processes, median of
- * REPEATS, on a grid of 240 runs of a small sector. */
+/* Sweep throughput (runs a second of wall time) with jobs worker processes,
+ * on a grid of 240 runs of a small sector; 0 when it fails. */
 static double sweep_rate(int jobs, size_t *runs)
 {
     char dir[] = "/tmp/turnaround-bench-XXXXXX";
@@ -127,74 +163,68 @@ static double sweep_rate(int jobs, size_t *runs)
           f);
     fclose(f);
     static const char *const sets[] = { "sector.orgs=10", "run.months=60" };
-    double rates[REPEATS];
     static volatile sig_atomic_t never;
-    for (int k = 0; k < REPEATS; k++) {
-        struct sweep_options o = { 0 };
-        o.jobs = jobs;
-        o.quiet = 1;
-        o.force = 1;
-        o.shard = o.shards = 1;
-        o.sets = sets;
-        o.n_sets = 2;
-        snprintf(out, sizeof out, "%s/out", dir);
-        o.out = out;
-        static struct sweep sw;
-        struct diag d = { 0 };
-        if (sweep_load(&sw, file, &o, &d)) {
-            fprintf(stderr, "bench: %s\n", d.msg);
-            return 0.0;
-        }
+    struct sweep_options o = { 0 };
+    o.jobs = jobs;
+    o.quiet = 1;
+    o.force = 1;
+    o.shard = o.shards = 1;
+    o.sets = sets;
+    o.n_sets = 2;
+    snprintf(out, sizeof out, "%s/out", dir);
+    o.out = out;
+    static struct sweep sw;
+    struct diag d = { 0 };
+    double rate = 0.0;
+    if (sweep_load(&sw, file, &o, &d)) {
+        fprintf(stderr, "bench: %s\n", d.msg);
+    } else {
         *runs = sw.n_points * sw.reps * sw.n_strategies;
         double t0 = now();
         int rc = sweep_run(&sw, &o, &never, &d);
-        rates[k] = rc ? 0.0 : (double)*runs / (now() - t0);
+        rate = rc ? 0.0 : (double)*runs / (now() - t0);
         sweep_free(&sw);
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "bench: could not remove %s\n", dir);
-    qsort(rates, REPEATS, sizeof rates[0], cmp_double);
-    return rates[REPEATS / 2];
+    return rate;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    struct params p;
-    struct measure m;
-    params_default(&p);
-    printf("turnaround-bench %s: median of %d repeats, one core\n", TURNAROUND_VERSION, REPEATS);
-
-    if (bench(&p, 10, &m))
-        return 1;
-    report("default sector (10 reps x 120 mo)", &m);
-
-    p.sector_orgs = 10000;
-    p.org_staff = 100;
-    p.run_months = 12;
-    if (bench(&p, 1, &m))
-        return 1;
-    report("large sector (1 rep x 12 mo)", &m);
-
-    struct params d;
-    params_default(&d);
-    printf("capability decision (%d forecasts x %d months, %d staff)  %10.3g s per decision\n",
-           d.intervention_forecasts, d.intervention_forecast_months, d.org_staff, capability_decision_seconds());
-
-    size_t runs = 0;
-    double one = sweep_rate(1, &runs), two = sweep_rate(2, &runs);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("sweep, %zu runs (10 organisations x 60 months)   %10.3g runs/s with 1 job, %.3g with 2: efficiency %.0f%%\n",
-           runs, one, two, one > 0 ? 100.0 * two / (2.0 * one) : 0.0);
-    for (int jobs = 4; jobs <= 16 && jobs <= cores; jobs *= 2) {
-        double many = sweep_rate(jobs, &runs);
-        printf("sweep with %2d jobs                                %10.3g runs/s: efficiency %.0f%%\n", jobs, many,
-               one > 0 ? 100.0 * many / ((double)jobs * one) : 0.0);
+    int quick = 0, big = 0, sectors = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--big") == 0)
+            big = 1;
+        else if (strcmp(argv[i], "--sectors") == 0)
+            sectors = 1;
+        else {
+            fprintf(stderr, "usage: turnaround-bench [--quick] [--big] [--sectors]\n");
+            return 2;
+        }
     }
-
+    printf("# turnaround-bench %s: one pass, CPU time of one thread\n", TURNAROUND_VERSION);
+    const int months = quick ? 3 : 12;
+    if (sector("default", 0, 0, 120, quick ? 2 : 10)          /* 30 x 60, the default sector */
+        || sector("1000x1000", 1000, 1000, months, 1)       /* issue 13's replication */
+        || sector("100000x10", 100000, 10, months, 1)       /* the same staff in small organisations */
+        || sector("10000x100", 10000, 100, 0, 1)
+        || (big && sector("10000x1000", 10000, 1000, 0, 1))) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
+    }
+    if (!sectors)
+        put("capability_decision", capability_decision_seconds(quick ? 1 : 3), "s/decision");
+    if (!quick && !sectors) {
+        size_t runs = 0;
+        put("sweep_1_job", sweep_rate(1, &runs), "runs/s");
+        put("sweep_2_jobs", sweep_rate(2, &runs), "runs/s");
+    }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("peak resident memory %.1f MiB (%.1f bytes per large-sector staff agent)\n", (double)ru.ru_maxrss / 1024.0,
-           (double)ru.ru_maxrss * 1024.0 / (double)m.staff);
+    put("peak_rss", (double)ru.ru_maxrss / 1024.0, "MiB");
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_timers.h"
 #include "diag.h"
 #include "memory.h"
 #include "params.h"
@@ -1573,8 +1574,24 @@ int main(int argc, char **argv)
     return rc;
 }
 #else
+#ifdef TURNAROUND_BENCH_TIMERS
+/* make bench's build of the program: with TURNAROUND_BENCH_TIMERS set in the
+ * environment, the CPU time of each timer at exit, on stderr. */
+static void print_bench_timers(void)
+{
+    for (int t = 0; t < BENCH_TIMERS; t++)
+        fprintf(stderr, "bench-timer %s %llu ns %llu calls\n", bench_timer_name((enum bench_timer)t),
+                (unsigned long long)bench_timer_ns((enum bench_timer)t),
+                (unsigned long long)bench_timer_calls((enum bench_timer)t));
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef TURNAROUND_BENCH_TIMERS
+    if (getenv("TURNAROUND_BENCH_TIMERS") && atexit(print_bench_timers) != 0)
+        return EXIT_FAILURE;
+#endif
     return turnaround_main(argc, argv);
 }
 #endif

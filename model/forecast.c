@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_timers.h"
 #include "world_impl.h"
 
 static void *copy_of(struct world *f, const void *src, size_t n, size_t size)
@@ -121,7 +122,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     return f;
 }
 
-double forecast_capability(const struct world *w, const struct org *o)
+static double capability(const struct world *w, const struct org *o)
 {
     const struct params *p = &w->p;
     int good = 0;
@@ -140,4 +141,16 @@ double forecast_capability(const struct world *w, const struct org *o)
         world_free(f);
     }
     return (double)good / p->intervention_forecasts;
+}
+
+double forecast_capability(const struct world *w, const struct org *o)
+{
+#ifdef TURNAROUND_BENCH_TIMERS
+    uint64_t start = bench_forecast_start();
+    double share = capability(w, o);
+    bench_forecast_stop(start);
+    return share;
+#else
+    return capability(w, o);
+#endif
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_timers.h"
 #include "checked.h"
 #include "world_impl.h"
 
@@ -154,15 +155,15 @@ void world_free(world *w)
 void world_step(world *w)
 {
     w->month++;
-    standard_drift(w);   /* the sector's standard of good practice moves */
-    peers_step(w);       /* benchmarks through own feedback and peer ties; ties decay and renew */
-    culture_step(w);     /* socialisation to the code; code learning from members who speak up */
-    voice_step(w);       /* psychological safety and each member's voice */
-    workforce_step(w);   /* leavers, hires from the labour market, tenure */
-    leadership_step(w);  /* leader changes */
-    observe_step(w);     /* the month's measures */
-    regulator_step(w);   /* inspections, ratings, pressure, blame */
-    intervention_step(w); /* triggers, the strategies of the current phase, exit tests */
+    BENCH_PHASE(STANDARD, standard_drift(w));        /* the sector's standard of good practice moves */
+    BENCH_PHASE(PEERS, peers_step(w));               /* benchmarks through own feedback and peer ties; ties decay and renew */
+    BENCH_PHASE(CULTURE, culture_step(w));           /* socialisation to the code; code learning from members who speak up */
+    BENCH_PHASE(VOICE, voice_step(w));               /* psychological safety and each member's voice */
+    BENCH_PHASE(WORKFORCE, workforce_step(w));       /* leavers, hires from the labour market, tenure */
+    BENCH_PHASE(LEADERSHIP, leadership_step(w));     /* leader changes */
+    BENCH_PHASE(OBSERVE, observe_step(w));           /* the month's measures */
+    BENCH_PHASE(REGULATOR, regulator_step(w));       /* inspections, ratings, pressure, blame */
+    BENCH_PHASE(INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
 }
 
 int world_month(const world *w)
