@@ -241,10 +241,16 @@ static void form_parse(struct form *f, const char *body)
             snprintf(f->error, sizeof f->error, "a field of the form is malformed or longer than %d characters", FIELD_MAX - 1);
             return;
         }
-        if (strcmp(key, "page") == 0) {
-            snprintf(f->page, sizeof f->page, "%.63s", value);
-        } else if (strcmp(key, "scenario") == 0) {
-            snprintf(f->scenario, sizeof f->scenario, "%.255s", value);
+        if (strcmp(key, "page") == 0 || strcmp(key, "scenario") == 0) {
+            /* a name cut short would be another page or scenario: refused */
+            int page = key[0] == 'p';
+            char *to = page ? f->page : f->scenario;
+            size_t room = page ? sizeof f->page : sizeof f->scenario;
+            if (strlen(value) >= room) {
+                snprintf(f->error, sizeof f->error, "the %s's name is longer than %zu characters", key, room - 1);
+                return;
+            }
+            memcpy(to, value, strlen(value) + 1);
         } else if (strcmp(key, "schedule") == 0) {
             snprintf(f->schedule, sizeof f->schedule, "%s", value);
         } else if (strcmp(key, "arm") == 0) {

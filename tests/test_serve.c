@@ -450,8 +450,18 @@ static void oversized_runs_are_refused(void **state)
         assert_has(r.body, cases[i].want);
         free(r.text);
     }
-    /* nothing ran: no run 1 */
+    /* A page's name longer than the server keeps is refused, not cut short
+     * (a cut name could be another page's). */
+    char form[200];
+    snprintf(form, sizeof form, "page=%.64s&scenario=teaching&arm=none",
+             "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp");
     struct reply r;
+    request(&r, s.port, "POST", "/api/run", form);
+    if (r.status != 400)
+        fail_msg("a 64-character page name: %d, not 400\n%.500s", r.status, r.text);
+    assert_has(r.body, "the page's name is longer than 63 characters");
+    free(r.text);
+    /* nothing ran: no run 1 */
     request(&r, s.port, "GET", "/api/runs/1", NULL);
     assert_int_equal(r.status, 404);
     free(r.text);
