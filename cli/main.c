@@ -29,6 +29,7 @@
 #include "report.h"
 #include "executor.h"
 #include "serve.h"
+#include "world.h"
 
 #ifdef TURNAROUND_MPI
 #include <mpi.h>
@@ -482,7 +483,8 @@ static int record_sets(const char *dir, const char *scenario, int argc, char **a
                 add_set(&n, a, (size_t)(eq - a), eq + 1);
         } else if (option_is(argv[i], "--reps") || option_is(argv[i], "--seed") || option_is(argv[i], "--out")
                    || option_is(argv[i], "--strategies") || option_is(argv[i], "--animate")
-                   || option_is(argv[i], "--jobs") || option_is(argv[i], "--max-memory")) {
+                   || option_is(argv[i], "--jobs") || option_is(argv[i], "--threads")
+                   || option_is(argv[i], "--max-memory")) {
             i += strchr(argv[i], '=') ? 0 : 1;   /* the option's value is not an assignment */
         }
     }
@@ -502,7 +504,7 @@ static int record_sets(const char *dir, const char *scenario, int argc, char **a
 static int cmd_run(int argc, char **argv, int compare)
 {
     const char *scenario = NULL, *out = NULL, *strategies = NULL, *animate = NULL;
-    int force = 0, quiet = 0, no_plot = 0, live = 0, jobs = 1;
+    int force = 0, quiet = 0, no_plot = 0, live = 0, jobs = 1, threads = 1;
     struct diag d = { 0 };
 
     /* First pass: the command line's shape, so a usage error costs no work. */
@@ -541,6 +543,16 @@ static int cmd_run(int argc, char **argv, int compare)
             if (*end || n < 1 || n > 256)
                 return usage_error("%s: --jobs expects a whole number from 1 to 256, found '%s'", compare ? "compare" : "run", v);
             jobs = (int)n;
+        } else if (option_is(a, "--threads")) {
+            const char *v = option_value(argc, argv, &i, a);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v)
+                return EXIT_USAGE;
+            if (*end || n < 1 || n > WORLD_MAX_THREADS)
+                return usage_error("%s: --threads expects a whole number from 1 to %d, found '%s'",
+                                   compare ? "compare" : "run", WORLD_MAX_THREADS, v);
+            threads = (int)n;
         } else if (option_is(a, "--animate")) {
             if (!(animate = option_value(argc, argv, &i, a)))
                 return EXIT_USAGE;
@@ -584,7 +596,7 @@ static int cmd_run(int argc, char **argv, int compare)
                 rc = settings_assign_as(&s, assignment, label, &d);
             }
         } else if (option_is(a, "--out") || option_is(a, "--strategies") || option_is(a, "--animate")
-                   || option_is(a, "--jobs") || option_is(a, "--max-memory")) {
+                   || option_is(a, "--jobs") || option_is(a, "--threads") || option_is(a, "--max-memory")) {
             i += strchr(a, '=') ? 0 : 1;
         }
     }
@@ -651,7 +663,7 @@ static int cmd_run(int argc, char **argv, int compare)
                 "hours at 4e7 agent-steps a second on each of %d core%s; Ctrl-C stops it, writing nothing\n", steps,
                 n_arms, n_arms == 1 ? "" : "s", s.p.run_reps, s.p.run_months,
                 steps / 4e7 / 3600.0 / (jobs > 1 ? jobs : 1), jobs > 1 ? jobs : 1, jobs > 1 ? "s" : "");
-    rc = run_arms(arms, n_arms, &res, quiet, view ? 1 : jobs, &interrupted, view ? &watch : NULL, &d);
+    rc = run_arms(arms, n_arms, &res, quiet, view ? 1 : jobs, threads, &interrupted, view ? &watch : NULL, &d);
     live_close(view);
     if (!rc)
         rc = record_sets(res.tmp, file, argc, argv, &d);
@@ -1203,6 +1215,8 @@ struct command {
     { "--no-plot", NULL, "write the results without drawing their charts" },                                   \
     { "--jobs", "N", "simulate N replications at a time, 1 to 256 (the same results\n"                        \
                      "for any N)" },                                                                           \
+    { "--threads", "N", "step each replication's organisations in N threads, 1 to 64\n"                        \
+                        "(the same results for any N; for large sectors)" },                                   \
     { "--live", NULL, "redraw the first replication's trajectories as the run goes\n"                          \
                       "(a window with a display, else text in the terminal)" },                                \
     { "--animate", "FILE.gif", "also write the trajectories chart as an animated GIF" },                        \

@@ -487,6 +487,7 @@ struct unit {
     const struct run_watch *watch; /* only in place, for the first replication */
     const volatile sig_atomic_t *stop;
     int failed;                    /* 1: out of memory, 2: interrupted */
+    int threads;                   /* the world's own, stepping its organisations */
     pthread_t thread;
 };
 
@@ -494,7 +495,7 @@ static void *unit_run(void *arg)
 {
     struct unit *u = arg;
     u->failed = 0;
-    u->w = world_alloc_until(u->p, u->seed, u->stop);
+    u->w = world_alloc_threads(u->p, u->seed, u->stop, u->threads);
     if (!u->w) {
         u->failed = *u->stop ? 2 : 1;
         return NULL;
@@ -538,7 +539,7 @@ static int run_memory_check(const struct arm *arms, int n_arms, size_t slots, st
     return memory_check(bad ? SIZE_MAX : need, what, d);
 }
 
-int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, int jobs,
+int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, int jobs, int threads,
              const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d)
 {
     const struct params *p0 = &arms[0].p;
@@ -587,6 +588,7 @@ int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet,
             t->series = r.series;
             t->arm = a;
             t->stop = stop;
+            t->threads = threads;
             t->watch = rep == 0 && slots == 1 ? watch : NULL;
             if (slots > 1 && pthread_create(&t->thread, NULL, unit_run, t) != 0) {
                 t->failed = 1;

@@ -26,10 +26,11 @@ struct arm {
  * trajectories.csv, summary.csv, replications.csv, means.csv, failures.csv
  * and, with more than one arm, comparison.csv into r, simulating jobs
  * replications at a time in threads (the output is the same for any jobs;
- * a watcher needs jobs 1). Stops early, reporting
+ * a watcher needs jobs 1), each replication's organisations stepped in
+ * threads threads (world_alloc_threads: the same output for any number). Stops early, reporting
  * EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes to stderr
  * unless quiet. On error fills d and returns -1; the caller aborts r. */
-int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, int jobs,
+int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, int jobs, int threads,
              const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d);
 
 /* Split "a; b; c" into arms built on base (at most max). Returns the number,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "pool.h"
 #include "world_impl.h"
 
 #define PLANES 32
@@ -38,13 +39,13 @@ static uint32_t counter_get(const struct counter *c, int d, int planes)
     return v;
 }
 
-static inline int speaks(float voice, gsl_rng *r)
+static inline int speaks(float voice, struct frng *g)
 {
     if (voice >= 1.0f)
         return 1;
     if (voice <= 0.0f)
         return 0;
-    return gsl_rng_uniform(r) < (double)voice;
+    return frng_uniform(g) < (double)voice;
 }
 
 /* Dimensions right, minus the dimensions wrong when net is 1, of a view judged
@@ -60,7 +61,7 @@ static inline int standing(uint64_t known, uint64_t value, struct belief bench, 
  * every dimension, at random where it has no view; the coins are drawn only
  * when they can decide the comparison or the member is better and teaches. */
 static inline int superior(uint64_t k, uint64_t v, struct belief bench, int rule, int code_score, uint64_t all,
-                           gsl_rng *r, struct belief *shown)
+                           struct frng *g, struct belief *shown)
 {
     shown->known = k;
     shown->value = v;
@@ -71,7 +72,7 @@ static inline int superior(uint64_t k, uint64_t v, struct belief bench, int rule
     if (sure + luck <= code_score)
         return 0;
     shown->known = all;
-    shown->value = (v & k) | (draw_bits(r, open) & open);
+    shown->value = (v & k) | (draw_bits(g, open) & open);
     return sure - luck > code_score || standing(all, shown->value, bench, 1) > code_score;
 }
 
@@ -87,7 +88,7 @@ static inline struct belief move_toward(uint64_t k, uint64_t v, struct belief ta
 
 /* What the pass over the members needs besides the organisation. */
 struct pass {
-    gsl_rng *r;
+    struct frng g, g_directed;  /* the culture and intervention streams, drawn inline */
     struct belief code;        /* as it stood at the start of the month */
     int code_score;
     uint64_t all;              /* the culture.dimensions low bits */
@@ -110,7 +111,7 @@ static inline __attribute__((always_inline)) void members_pass(struct org *o, st
     for (uint32_t i = 0; i < o->n; i++) {
         uint64_t k = o->known[i], v = o->value[i];
         struct belief shown;
-        if (superior(k, v, o->bench, rule, ps->code_score, ps->all, ps->r, &shown) && speaks(o->voice[i], ps->r)) {
+        if (superior(k, v, o->bench, rule, ps->code_score, ps->all, &ps->g, &shown) && speaks(o->voice[i], &ps->g)) {
             counter_add(&ps->plus, shown.known & shown.value);
             counter_add(&ps->minus, shown.known & ~shown.value);
             ps->speakers++;
@@ -141,7 +142,8 @@ static inline __attribute__((always_inline)) void members_pass(struct org *o, st
 void culture_step_org(struct org *o, const struct params *p)
 {
     struct pass ps = { 0 };
-    ps.r = o->rng[RNG_CULTURE];
+    frng_load(&ps.g, o->rng[RNG_CULTURE]);
+    frng_load(&ps.g_directed, o->rng[RNG_INTERVENTION]);
     ps.code = o->code;
     ps.all = p->culture_dimensions >= 64 ? ~0ULL : (1ULL << p->culture_dimensions) - 1;
     ps.code_score = standing(ps.code.known, ps.code.value, o->bench, p->culture_superior != SUPERIOR_CORRECT);
@@ -149,12 +151,12 @@ void culture_step_org(struct org *o, const struct params *p)
     /* Socialisation trials, each dimension where a member differs from the
      * code, member after member, form one Bernoulli process with chance p1
      * (and a second with the slow members' rate, if there are any). */
-    ps.social = trials_start(p->culture_socialisation, ps.r);
+    ps.social = trials_start(p->culture_socialisation, &ps.g);
     ps.slow = (uint32_t)lround(p->culture_slow_share * o->n);
-    ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, ps.r);
+    ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, &ps.g);
     /* Members directed by commissioners come to believe the directed practice
      * on each dimension with chance lv.internalise a month. */
-    ps.adopt_directed = trials_start(o->lv.directive.known ? o->lv.internalise : 0.0, o->rng[RNG_INTERVENTION]);
+    ps.adopt_directed = trials_start(o->lv.directive.known ? o->lv.internalise : 0.0, &ps.g_directed);
     switch (p->culture_superior) {
     case SUPERIOR_CORRECT:
         members_pass(o, &ps, SUPERIOR_CORRECT);
@@ -167,10 +169,13 @@ void culture_step_org(struct org *o, const struct params *p)
         break;
     }
 
+    frng_store(&ps.g_directed, o->rng[RNG_INTERVENTION]);
     o->acted_on = 0;
     const double p2 = p->culture_code_learning * o->lv.learning;
-    if (p2 <= 0.0 || ps.speakers == 0)
+    if (p2 <= 0.0 || ps.speakers == 0) {
+        frng_store(&ps.g, o->rng[RNG_CULTURE]);
         return;
+    }
     int planes = 0;
     while (planes < PLANES && (ps.speakers >> planes))
         planes++;
@@ -185,7 +190,7 @@ void culture_step_org(struct org *o, const struct params *p)
         int held = (ps.code.known & bit) != 0;
         if (held && ((ps.code.value & bit) != 0) == to_plus)
             continue;
-        if (gsl_rng_uniform(ps.r) < 1.0 - pow(stay, (double)margin)) {
+        if (frng_uniform(&ps.g) < 1.0 - pow(stay, (double)margin)) {
             if (held && p->culture_code_update == MOVE_STEP) {
                 o->code.known &= ~bit;
                 o->code.value &= ~bit;
@@ -196,10 +201,18 @@ void culture_step_org(struct org *o, const struct params *p)
             o->acted_on++;
         }
     }
+    frng_store(&ps.g, o->rng[RNG_CULTURE]);
+}
+
+static void culture_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++)
+        culture_step_org(&w->orgs[i], &w->p);
 }
 
 void culture_step(struct world *w)
 {
-    for (size_t i = 0; i < w->n_orgs; i++)
-        culture_step_org(&w->orgs[i], &w->p);
+    pool_run(w->pool, w->n_orgs, culture_block, w);
 }

@@ -8,12 +8,14 @@
  * and random streams of the forecast's own, so the main run never sees a draw
  * of theirs. A forecast succeeds when the
  * organisation ends good and no inspection on the way rates it inadequate;
- * they leave when enough forecasts succeed. */
+ * they leave when enough forecasts succeed, and stop forecasting as soon as
+ * the outcome is settled. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_timers.h"
+#include "pool.h"
 #include "world_impl.h"
 
 static void *copy_of(struct world *f, const void *src, size_t n, size_t size)
@@ -75,6 +77,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->standard = intervention_view(w, o);
     f->market = w;
     f->intervene = 0;
+    f->threads = 1;
     f->n_orgs = 1;
     f->n_staff = o->n;
     f->n_ties = o->tie_count;
@@ -90,8 +93,10 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->team_sum = calloc(o->n_teams ? o->n_teams : 1, sizeof *f->team_sum);
     f->team_n = calloc(o->n_teams ? o->n_teams : 1, sizeof *f->team_n);
     f->rng_standard = rng_stream_alloc(seed, RNG_STANDARD, 0);
+    f->max_teams = o->n_teams ? o->n_teams : 1;
     if (!f->orgs || !f->known || !f->value || !f->voice || !f->tenure || !f->team || !f->contract
-        || !f->tie_peer || !f->tie_strength || !f->team_sum || !f->team_n || !f->rng_standard) {
+        || !f->tie_peer || !f->tie_strength || !f->team_sum || !f->team_n || !f->rng_standard
+        || world_lanes(f, 1)) {
         world_free(f);
         return NULL;
     }
@@ -122,35 +127,79 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     return f;
 }
 
-static double capability(const struct world *w, const struct org *o)
+/* Whether forecast k of o succeeds: good at the horizon, and no inspection
+ * on the way finds it inadequate (the forecast stops at the first that does).
+ * -1 when memory runs out. */
+static int forecast_one(const struct world *w, const struct org *o, int k)
 {
     const struct params *p = &w->p;
-    int good = 0;
-    for (int k = 0; k < p->intervention_forecasts; k++) {
-        struct world *f = forecast_world(w, o, rng_forecast_seed(w->rep_seed, o->index, (uint64_t)w->month, (uint64_t)k));
-        if (!f)
-            return 0.0;   /* no forecast, no confidence: the commissioners stay */
-        /* Good at the horizon, and no inspection on the way finds it inadequate. */
-        int failed = 0;
-        for (int m = 0; m < p->intervention_forecast_months; m++) {
-            world_step(f);
-            const struct org_obs *ob = &f->orgs[0].obs;
-            failed |= !isnan(ob->measured) && ob->rating == RATING_INADEQUATE;
-        }
-        good += !failed && f->orgs[0].obs.quality >= p->regulator_good;
-        world_free(f);
+    struct world *f = forecast_world(w, o, rng_forecast_seed(w->rep_seed, o->index, (uint64_t)w->month, (uint64_t)k));
+    if (!f)
+        return -1;
+    int failed = 0;
+    for (int m = 0; m < p->intervention_forecast_months && !failed; m++) {
+        world_step(f);
+        const struct org_obs *ob = &f->orgs[0].obs;
+        failed = !isnan(ob->measured) && ob->rating == RATING_INADEQUATE;
     }
-    return (double)good / p->intervention_forecasts;
+    int good = !failed && f->orgs[0].obs.quality >= p->regulator_good;
+    world_free(f);
+    return good;
 }
 
-double forecast_capability(const struct world *w, const struct org *o)
+/* The test passes when good / forecasts >= intervention.forecast_share. */
+static int passes(const struct params *p, int good)
+{
+    return (double)good / p->intervention_forecasts >= p->intervention_forecast_share;
+}
+
+struct batch {
+    const struct world *w;
+    const struct org *o;
+    int first;
+    int result[WORLD_MAX_THREADS];
+};
+
+static void batch_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct batch *b = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++)
+        b->result[i] = forecast_one(b->w, b->o, b->first + (int)i);
+}
+
+/* Forecasts in order, as many at a time as the world has threads, until the
+ * outcome is settled: enough have succeeded, or too many have failed for the
+ * rest to make up. Each forecast is a world of its own, so which are run
+ * together changes nothing. */
+static int capable(const struct world *w, const struct org *o)
+{
+    const struct params *p = &w->p;
+    const int n = p->intervention_forecasts, at_once = w->threads;
+    int good = 0, done = 0;
+    struct batch b = { w, o, 0, { 0 } };
+    while (done < n && !passes(p, good) && passes(p, good + n - done)) {
+        int k = n - done < at_once ? n - done : at_once;
+        b.first = done;
+        pool_run(w->pool, (size_t)k, batch_block, &b);
+        for (int i = 0; i < k; i++) {
+            if (b.result[i] < 0)
+                return 0;   /* no forecast, no confidence: the commissioners stay */
+            good += b.result[i];
+        }
+        done += k;
+    }
+    return passes(p, good);
+}
+
+int forecast_capable(const struct world *w, const struct org *o)
 {
 #ifdef TURNAROUND_BENCH_TIMERS
     uint64_t start = bench_forecast_start();
-    double share = capability(w, o);
+    int yes = capable(w, o);
     bench_forecast_stop(start);
-    return share;
+    return yes;
 #else
-    return capability(w, o);
+    return capable(w, o);
 #endif
 }

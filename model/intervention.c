@@ -73,8 +73,7 @@ static int exit_passes(const struct world *w, struct org *o, int months)
         if (w->month < iv->next_check)
             return 0;
         iv->next_check = w->month + p->intervention_check_every;
-        return p->intervention_forecasts > 0
-               && forecast_capability(w, o) >= p->intervention_forecast_share;
+        return p->intervention_forecasts > 0 && forecast_capable(w, o);
     }
     return 0;
 }

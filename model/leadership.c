@@ -1,4 +1,5 @@
 /* leadership: the leader's openness and outward orientation, and leader churn. */
+#include "pool.h"
 #include "world_impl.h"
 
 static double spread(double mean, double half_width, gsl_rng *r)
@@ -29,9 +30,11 @@ void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask)
 
 /* Leaders change at random (and when an interim leader's contract ends);
  * coaching raises openness and outward orientation. */
-void leadership_step(struct world *w)
+static void leadership_block(void *ctx, size_t begin, size_t end, int thread)
 {
-    for (size_t i = 0; i < w->n_orgs; i++) {
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
         struct org *o = &w->orgs[i];
         if (o->iv.interim_leader_until >= 0 && w->month >= o->iv.interim_leader_until) {
             leadership_change(o, &w->p, w->dim_mask);
@@ -43,4 +46,9 @@ void leadership_step(struct world *w)
         o->openness += o->lv.coaching * (1.0 - o->openness);
         o->outward += o->lv.coaching * (1.0 - o->outward);
     }
+}
+
+void leadership_step(struct world *w)
+{
+    pool_run(w->pool, w->n_orgs, leadership_block, w);
 }

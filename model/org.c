@@ -61,20 +61,25 @@ void org_init(struct world *w, struct org *o, size_t index)
 
     /* A starting member's beliefs are copied from the code on each dimension
      * with chance init.staff_socialised, and random (March's newcomer) elsewhere. */
-    struct trials socialised = trials_start(p->init_staff_socialised, r);
+    struct frng g;
+    frng_load(&g, r);
+    struct trials socialised = trials_start(p->init_staff_socialised, &g);
+    const float voice = (float)p->voice_initial;
+    const uint32_t team_size = (uint32_t)p->org_team_size;
     for (uint32_t i = 0; i < o->n; i++) {
         struct belief b;
-        draw_ternary(dims, r, &b.known, &b.value);
+        draw_ternary(dims, &g, &b.known, &b.value);
         uint64_t copy = trials_take(&socialised, w->dim_mask);
         b.known = (b.known & ~copy) | (o->code.known & copy);
         b.value = (b.value & ~copy) | (o->code.value & copy);
         o->known[i] = b.known;
         o->value[i] = b.value;
-        o->voice[i] = (float)p->voice_initial;
-        o->tenure[i] = (uint16_t)gsl_rng_uniform_int(r, 120);
-        o->team[i] = (uint16_t)(i / (uint32_t)p->org_team_size);
+        o->voice[i] = voice;
+        o->tenure[i] = (uint16_t)frng_uniform_int(&g, 120);
+        o->team[i] = (uint16_t)(i / team_size);
         o->contract[i] = CONTRACT_PERMANENT;
     }
+    frng_store(&g, r);
     o->index = index;
     levers_reset(&o->lv);
     o->iv.trigger_month = o->iv.start_month = o->iv.exit_month = -1;

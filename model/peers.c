@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
+#include "pool.h"
 #include "world_impl.h"
 
 struct edge {
@@ -131,30 +133,36 @@ static void bench_org(struct world *w, struct org *o)
         total += w->tie_strength[t];
     double p_peer = total > 0.0 ? 1.0 - exp(-p->peers_learning * total) : 0.0;
     double p_see = 1.0 - (1.0 - p->org_feedback) * (1.0 - p_peer);
-    uint64_t seen = 0;
-    for (int d = 0; d < p->culture_dimensions; d++)
-        if (gsl_rng_uniform(r) < p_see)
-            seen |= 1ULL << d;
+    struct frng g;
+    frng_load(&g, r);
+    uint64_t seen = draw_each(p->culture_dimensions, p_see, &g);
+    frng_store(&g, r);
     o->bench.known |= seen;
     o->bench.value = (o->bench.value & ~seen) | (w->standard.value & seen);
     if (o->lv.show_view > 0.0) {
         /* Commissioners show their own view, errors and all. */
         struct belief view = intervention_view(w, o);
-        uint64_t shown = 0;
-        for (int d = 0; d < p->culture_dimensions; d++)
-            if (gsl_rng_uniform(o->rng[RNG_INTERVENTION]) < o->lv.show_view)
-                shown |= 1ULL << d;
+        frng_load(&g, o->rng[RNG_INTERVENTION]);
+        uint64_t shown = draw_each(p->culture_dimensions, o->lv.show_view, &g);
+        frng_store(&g, o->rng[RNG_INTERVENTION]);
         o->bench.known |= shown;
         o->bench.value = (o->bench.value & ~shown) | (view.value & shown);
     }
 }
 
-void peers_step(struct world *w)
+static void peers_block(void *ctx, size_t begin, size_t end, int thread)
 {
-    for (size_t i = 0; i < w->n_orgs; i++) {
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
         bench_org(w, &w->orgs[i]);
         peers_ties_org(w, &w->orgs[i]);
     }
+}
+
+void peers_step(struct world *w)
+{
+    pool_run(w->pool, w->n_orgs, peers_block, w);
 }
 
 double peers_insularity(const struct world *w, const struct org *o)

@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
+#include "pool.h"
 #include "world_impl.h"
 
 int regulator_rate(const struct params *p, double measured)
@@ -55,10 +56,12 @@ void regulator_inspect(struct org *o, const struct params *p, int month)
     o->next_inspection = month + wait;
 }
 
-void regulator_step(struct world *w)
+static void regulator_block(void *ctx, size_t begin, size_t end, int thread)
 {
+    struct world *w = ctx;
     const struct params *p = &w->p;
-    for (size_t i = 0; i < w->n_orgs; i++) {
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
         struct org *o = &w->orgs[i];
         o->pressure *= 1.0 - p->regulator_pressure_decay;
         if (w->month >= o->next_inspection)
@@ -66,4 +69,9 @@ void regulator_step(struct world *w)
         if (o->obs.rating == RATING_INADEQUATE)
             o->hist.months_inadequate++;
     }
+}
+
+void regulator_step(struct world *w)
+{
+    pool_run(w->pool, w->n_orgs, regulator_block, w);
 }

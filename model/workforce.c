@@ -2,74 +2,201 @@
  *
  * Members leave at staff.turnover a month, more under regulatory pressure; each
  * leaver is replaced at once by a hire from the sector's labour market, who
- * brings outside practice in and is then socialised in turn. */
-#include <gsl/gsl_randist.h>
+ * brings outside practice in and is then socialised in turn.
+ *
+ * Organisation after organisation, in order: a hire from another organisation
+ * copies that member as they stand, after that organisation's own hires this
+ * month if it comes earlier in the sector, before them if later. The draws
+ * (who leaves, where each hire comes from, a new entrant's beliefs) depend on
+ * no other organisation, so they are made for all organisations at once, in
+ * parallel; the copying then follows in order (workforce_step). */
+#include <stdlib.h>
 
 #include "draw.h"
+#include "pool.h"
 #include "world_impl.h"
 
-void workforce_hire(struct world *w, struct org *o, uint32_t slot)
+/* Where the hire into slot comes from, drawn on the organisation's hiring stream. */
+static void hire_draw(const struct world *w, const struct org *o, uint32_t slot, struct frng *g, struct hire *h)
 {
     const struct params *p = &w->p;
     const struct world *market = w->market;
-    gsl_rng *r = o->rng[RNG_HIRING];
-    struct belief b;
-    if (market->n_orgs > 1 && gsl_rng_uniform(r) < p->staff_hire_from_sector) {
-        size_t j = gsl_rng_uniform_int(r, market->n_orgs - 1);
+    h->slot = slot;
+    if (market->n_orgs > 1 && frng_uniform(g) < p->staff_hire_from_sector) {
+        size_t j = frng_uniform_int(g, market->n_orgs - 1);
         if (j >= o->index)
             j++;
-        const struct org *from = &market->orgs[j];
-        uint32_t s = (uint32_t)gsl_rng_uniform_int(r, from->n);
-        b.known = from->known[s];
-        b.value = from->value[s];
+        h->from = (uint32_t)j;
+        h->known = frng_uniform_int(g, market->orgs[j].n);
+        h->value = 0;
     } else {
         /* A new entrant: trained to the current standard on each dimension
          * with chance staff.entrant_knowledge, random (March's newcomer) elsewhere. */
-        draw_ternary(p->culture_dimensions, r, &b.known, &b.value);
-        uint64_t trained = 0;
-        for (int d = 0; d < p->culture_dimensions; d++)
-            if (gsl_rng_uniform(r) < p->staff_entrant_knowledge)
-                trained |= 1ULL << d;
-        b.known |= trained;
-        b.value = (b.value & ~trained) | (w->standard.value & trained);
+        draw_ternary(p->culture_dimensions, g, &h->known, &h->value);
+        uint64_t trained = draw_each(p->culture_dimensions, p->staff_entrant_knowledge, g);
+        h->known |= trained;
+        h->value = (h->value & ~trained) | (w->standard.value & trained);
+        h->from = HIRE_ENTRANT;
+    }
+}
+
+/* The hire takes up the post: beliefs copied as the labour market stands now. */
+void workforce_apply_org(struct world *w, struct org *o, const struct hire *h)
+{
+    uint32_t slot = h->slot;
+    uint64_t known = h->known, value = h->value;
+    if (h->from != HIRE_ENTRANT) {
+        const struct org *from = &w->market->orgs[h->from];
+        known = from->known[h->known];
+        value = from->value[h->known];
     }
     if (o->contract[slot] == CONTRACT_INTERIM)
         o->interims--;
-    o->known[slot] = b.known;
-    o->value[slot] = b.value;
+    o->known[slot] = known;
+    o->value[slot] = value;
     o->voice[slot] = (float)o->safety;
     o->tenure[slot] = 0;
     o->contract[slot] = CONTRACT_PERMANENT;
 }
 
-void workforce_step_org(struct world *w, struct org *o)
+void workforce_hire(struct world *w, struct org *o, uint32_t slot)
+{
+    struct frng g;
+    struct hire h;
+    frng_load(&g, o->rng[RNG_HIRING]);
+    hire_draw(w, o, slot, &g, &h);
+    frng_store(&g, o->rng[RNG_HIRING]);
+    workforce_apply_org(w, o, &h);
+}
+
+static void tenure_tick(struct org *o)
+{
+    for (uint32_t i = 0; i < o->n; i++)
+        o->tenure[i] = (uint16_t)(o->tenure[i] + (o->tenure[i] < UINT16_MAX));
+}
+
+static double leave_rate(const struct params *p, const struct org *o)
+{
+    double rate = p->staff_turnover * (1.0 + p->staff_pressure_turnover * o->pressure);
+    return rate > 1.0 ? 1.0 : rate;
+}
+
+static int lane_push(struct lane *ln, const struct hire *h)
+{
+    if (ln->n_hires == ln->cap_hires) {
+        size_t cap = ln->cap_hires ? 2 * ln->cap_hires : 256;
+        struct hire *more = cap < ln->cap_hires ? NULL : realloc(ln->hires, cap * sizeof *more);
+        if (!more)
+            return -1;
+        ln->bytes += (cap - ln->cap_hires) * sizeof *more;
+        ln->hires = more;
+        ln->cap_hires = cap;
+    }
+    ln->hires[ln->n_hires++] = *h;
+    return 0;
+}
+
+/* The month's leavers of o and their hires' draws, appended to the lane,
+ * o->leavers of them; nothing of any member changes but tenure. Returns -1,
+ * having drawn nothing, when the lane cannot grow (the hires are then drawn
+ * in the second pass, one at a time, with the same draws). */
+int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
 {
     const struct params *p = &w->p;
-    double rate = p->staff_turnover * (1.0 + p->staff_pressure_turnover * o->pressure);
-    o->leavers = 0;
-    for (uint32_t i = 0; i < o->n; i++)
-        if (o->tenure[i] < UINT16_MAX)
-            o->tenure[i]++;
+    const size_t first = ln->n_hires;
+    struct frng hiring, leaving;
+    frng_load(&hiring, o->rng[RNG_HIRING]);
+    frng_load(&leaving, o->rng[RNG_WORKFORCE]);
+    struct hire h;
     /* Interims leave when their contracts end. */
+    uint32_t interims = o->interims;
+    for (uint32_t i = 0; interims > 0 && i < o->n; i++)
+        if (o->contract[i] == CONTRACT_INTERIM && o->tenure[i] >= p->interim_months) {
+            hire_draw(w, o, i, &hiring, &h);
+            interims--;
+            if (lane_push(ln, &h))
+                goto full;
+        }
+    double rate = leave_rate(p, o);
+    if (rate > 0.0) {
+        /* Skip from leaver to leaver with geometric gaps: one draw per leaver, not per member. */
+        struct geometric q = geometric_of(rate);
+        for (uint64_t i = geometric_gap(&q, &leaving); i < o->n; i += geometric_gap(&q, &leaving) + 1) {
+            hire_draw(w, o, (uint32_t)i, &hiring, &h);
+            if (lane_push(ln, &h))
+                goto full;
+        }
+    }
+    frng_store(&hiring, o->rng[RNG_HIRING]);
+    frng_store(&leaving, o->rng[RNG_WORKFORCE]);
+    o->leavers = (uint32_t)(ln->n_hires - first);
+    return 0;
+full:
+    ln->n_hires = first;
+    o->leavers = LEAVERS_DEFERRED;
+    return -1;
+}
+
+/* Leavers and hires one at a time (what the two passes of workforce_step
+ * do), after the tenure tick. */
+static void leave_and_hire(struct world *w, struct org *o)
+{
+    const struct params *p = &w->p;
+    o->leavers = 0;
     for (uint32_t i = 0; o->interims > 0 && i < o->n; i++)
         if (o->contract[i] == CONTRACT_INTERIM && o->tenure[i] >= p->interim_months) {
             workforce_hire(w, o, i);
             o->leavers++;
         }
+    double rate = leave_rate(p, o);
     if (rate <= 0.0)
         return;
-    if (rate > 1.0)
-        rate = 1.0;
-    /* Skip from leaver to leaver with geometric gaps: one draw per leaver, not per member. */
-    gsl_rng *r = o->rng[RNG_WORKFORCE];
-    for (uint64_t i = gsl_ran_geometric(r, rate) - 1; i < o->n; i += gsl_ran_geometric(r, rate)) {
+    struct geometric q = geometric_of(rate);
+    struct frng g;
+    frng_load(&g, o->rng[RNG_WORKFORCE]);
+    for (uint64_t i = geometric_gap(&q, &g); i < o->n; i += geometric_gap(&q, &g) + 1) {
         workforce_hire(w, o, (uint32_t)i);
         o->leavers++;
+    }
+    frng_store(&g, o->rng[RNG_WORKFORCE]);
+}
+
+void workforce_step_org(struct world *w, struct org *o)
+{
+    tenure_tick(o);
+    leave_and_hire(w, o);
+}
+
+static void draw_block(void *ctx, size_t begin, size_t end, int t)
+{
+    struct world *w = ctx;
+    struct lane *ln = &w->lanes[t];
+    ln->n_hires = 0;
+    for (size_t i = begin; i < end; i++) {
+        tenure_tick(&w->orgs[i]);
+        workforce_draw_org(w, &w->orgs[i], ln);
     }
 }
 
 void workforce_step(struct world *w)
 {
-    for (size_t i = 0; i < w->n_orgs; i++)
-        workforce_step_org(w, &w->orgs[i]);
+    pool_run(w->pool, w->n_orgs, draw_block, w);
+    /* The lanes hold the hires of consecutive blocks of organisations, in order. */
+    int lanes = pool_threads(w->pool);
+    size_t i = 0;
+    for (int t = 0; t < lanes; t++) {
+        const struct hire *h = w->lanes[t].hires;
+        size_t begin, end;
+        pool_block(w->pool, w->n_orgs, t, &begin, &end);
+        (void)begin;   /* i, where the previous block ended */
+        for (; i < end; i++) {
+            struct org *o = &w->orgs[i];
+            if (o->leavers == LEAVERS_DEFERRED) {
+                leave_and_hire(w, o);
+                continue;
+            }
+            for (uint32_t k = 0; k < o->leavers; k++)
+                workforce_apply_org(w, o, h++);
+        }
+    }
 }

@@ -6,6 +6,7 @@
 
 #include "bench_timers.h"
 #include "checked.h"
+#include "pool.h"
 #include "world_impl.h"
 
 static void *counted_calloc(struct world *w, size_t n, size_t size)
@@ -61,8 +62,89 @@ static void place_staff(struct world *w)
             max_teams = o->n_teams;
         first += o->n;
     }
+    w->max_teams = max_teams;
     w->team_sum = counted_calloc(w, max_teams, sizeof *w->team_sum);
     w->team_n = counted_calloc(w, max_teams, sizeof *w->team_n);
+}
+
+/* One lane of work buffers per thread; lane 0's team buffers are the world's
+ * own. Returns 0, or -1 when memory runs out (the old lanes kept). */
+int world_lanes(struct world *w, int threads)
+{
+    struct lane *ln = calloc((size_t)threads, sizeof *ln);
+    if (!ln)
+        return -1;
+    ln[0].team_sum = w->team_sum;
+    ln[0].team_n = w->team_n;
+    ln[0].bytes = (size_t)threads * sizeof *ln;
+    for (int t = 1; t < threads; t++) {
+        ln[t].team_sum = calloc(w->max_teams, sizeof *ln[t].team_sum);
+        ln[t].team_n = calloc(w->max_teams, sizeof *ln[t].team_n);
+        ln[t].bytes = w->max_teams * (sizeof *ln[t].team_sum + sizeof *ln[t].team_n);
+        if (!ln[t].team_sum || !ln[t].team_n) {
+            lanes_free(ln, t + 1);
+            return -1;
+        }
+    }
+    lanes_free(w->lanes, w->threads);
+    w->lanes = ln;
+    return 0;
+}
+
+void lanes_free(struct lane *ln, int threads)
+{
+    if (!ln)
+        return;
+    for (int t = 0; t < threads; t++) {
+        if (t > 0) {
+            free(ln[t].team_sum);
+            free(ln[t].team_n);
+        }
+        free(ln[t].hires);
+    }
+    free(ln);
+}
+
+int world_set_threads(world *w, int threads)
+{
+    if (threads < 1 || threads > WORLD_MAX_THREADS)
+        return -1;
+    if (threads == w->threads)
+        return 0;
+    struct pool *pl = threads > 1 ? pool_new(threads) : NULL;
+    if (threads > 1 && !pl)
+        return -1;
+    struct lane *old = w->lanes;
+    int old_threads = w->threads;
+    w->lanes = NULL;
+    w->threads = 0;
+    if (world_lanes(w, threads)) {
+        pool_free(pl);
+        w->lanes = old;
+        w->threads = old_threads;
+        return -1;
+    }
+    lanes_free(old, old_threads);
+    pool_free(w->pool);
+    w->pool = pl;
+    w->threads = threads;
+    return 0;
+}
+
+int world_threads(const world *w)
+{
+    return w->threads;
+}
+
+static void init_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
+        if (w->init_stop && *w->init_stop)   /* a large sector takes a while to set up: a signal is honoured here too */
+            return;
+        org_init(w, &w->orgs[i], i);
+    }
 }
 
 world *world_alloc(const struct params *p, uint64_t rep_seed)
@@ -71,6 +153,11 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
 }
 
 world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop)
+{
+    return world_alloc_threads(p, rep_seed, stop, 1);
+}
+
+world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop, int threads)
 {
     struct world *w = calloc(1, sizeof *w);
     if (!w)
@@ -92,7 +179,7 @@ world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volati
         return NULL;
     }
     place_staff(w);
-    if (!w->team_sum || !w->team_n || peers_build(w, net)) {
+    if (!w->team_sum || !w->team_n || world_set_threads(w, threads) || peers_build(w, net)) {
         gsl_rng_free(net);
         world_free(w);
         return NULL;
@@ -113,13 +200,13 @@ world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volati
         if (gsl_rng_uniform(w->rng_standard) < 0.5)
             w->standard.value |= 1ULL << d;
 
-    for (size_t i = 0; i < w->n_orgs; i++) {
-        if (stop && *stop) {   /* a large sector takes a while to set up: a signal is honoured here too */
-            gsl_rng_free(net);
-            world_free(w);
-            return NULL;
-        }
-        org_init(w, &w->orgs[i], i);
+    w->init_stop = stop;
+    pool_run(w->pool, w->n_orgs, init_block, w);
+    w->init_stop = NULL;
+    if (stop && *stop) {
+        gsl_rng_free(net);
+        world_free(w);
+        return NULL;
     }
     peers_init_strengths(w, net);
     gsl_rng_free(net);
@@ -147,6 +234,8 @@ void world_free(world *w)
     free(w->tie_strength);
     free(w->team_sum);
     free(w->team_n);
+    pool_free(w->pool);
+    lanes_free(w->lanes, w->threads);
     gsl_rng_free(w->rng_standard);
     free(w);
 }
@@ -215,7 +304,10 @@ size_t world_ties(const world *w, size_t org, const uint32_t **peers, const doub
 
 size_t world_bytes(const world *w)
 {
-    return w->bytes;
+    size_t bytes = w->bytes;
+    for (int t = 0; t < w->threads; t++)
+        bytes += w->lanes[t].bytes;
+    return bytes;
 }
 
 size_t world_estimate_bytes(const struct params *p)

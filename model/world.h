@@ -57,6 +57,18 @@ world *world_alloc(const struct params *p, uint64_t rep_seed);
  * between organisations while they are set up); stop may be NULL. */
 world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop);
 
+/* world_alloc_until whose organisations are set up and stepped by threads
+ * threads (1 to WORLD_MAX_THREADS); the results are the same bits for any
+ * number. */
+#define WORLD_MAX_THREADS 64
+world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop, int threads);
+
+/* Step w's organisations with threads threads from now on. Returns 0, or -1
+ * (w unchanged) when threads is out of range or a thread or memory is not
+ * to be had. */
+int world_set_threads(world *w, int threads);
+int world_threads(const world *w);
+
 /* Free w and all it owns; world_free(NULL) does nothing. */
 void world_free(world *w);
 

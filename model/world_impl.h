@@ -85,6 +85,27 @@ struct org {
     gsl_rng *rng[RNG_STREAMS];
 };
 
+/* A hire drawn in the workforce phase, its beliefs copied once every
+ * organisation has drawn its own: from member known of organisation from in
+ * the labour market, or (from UINT32_MAX) a new entrant with beliefs (known,
+ * value). */
+struct hire {
+    uint32_t slot, from;
+    uint64_t known, value;
+};
+
+#define HIRE_ENTRANT UINT32_MAX
+#define LEAVERS_DEFERRED UINT32_MAX   /* o->leavers while its hires are drawn in the second pass */
+
+/* One thread's work buffers. */
+struct lane {
+    double *team_sum;          /* per-team sums of the voice phase (lane 0: the world's own) */
+    uint32_t *team_n;
+    struct hire *hires;        /* this month's hires of the lane's organisations, in order */
+    size_t n_hires, cap_hires;
+    size_t bytes;
+};
+
 struct world {
     struct params p;
     uint64_t rep_seed;
@@ -114,6 +135,11 @@ struct world {
     struct schedule schedule;  /* the intervention; n == 0: none (the control arm) */
     struct exit_test exit;
     int intervene;             /* 0 in a capability forecast: nothing intervenes */
+    int threads;               /* organisations stepped in parallel by pool (1: none) */
+    struct pool *pool;
+    struct lane *lanes;        /* one per thread */
+    uint32_t max_teams;        /* the largest organisation's teams */
+    const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
 };
 
@@ -144,6 +170,8 @@ void culture_step_org(struct org *o, const struct params *p);
 void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n);
 void peers_ties_org(struct world *w, struct org *o);
 void workforce_step_org(struct world *w, struct org *o);
+int workforce_draw_org(struct world *w, struct org *o, struct lane *ln);
+void workforce_apply_org(struct world *w, struct org *o, const struct hire *h);
 void workforce_hire(struct world *w, struct org *o, uint32_t slot);
 void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask);
 void observe_org(const struct world *w, struct org *o);
@@ -158,10 +186,15 @@ void strategy_restructure(struct world *w, struct org *o);
 void strategy_peer_review(struct world *w, struct org *o);
 void strategy_interims(struct world *w, struct org *o);
 void strategy_levers(const struct world *w, struct org *o, unsigned active);
-/* Share of forecasts in which the organisation, left without support, ends good. */
-double forecast_capability(const struct world *w, const struct org *o);
+/* Whether at least intervention.forecast_share of the forecasts of the
+ * organisation, left without support, end good. */
+int forecast_capable(const struct world *w, const struct org *o);
 /* One forecast's world: o as the commissioners know it, alone; NULL when memory runs out. */
 struct world *forecast_world(const struct world *w, const struct org *o, uint64_t seed);
+
+/* Work buffers, in world.c. */
+int world_lanes(struct world *w, int threads);
+void lanes_free(struct lane *ln, int threads);
 
 /* Set-up, in org.c and peers.c. */
 int peers_build(struct world *w, gsl_rng *r);

@@ -1420,6 +1420,39 @@ static void jobs_give_the_same_results(void **state)
     support_result_free(&r);
 }
 
+/* --threads steps each replication's organisations in threads: every output
+ * file is the same bytes for 1, 2 and 4, in a sector where staff move
+ * between organisations and a capability exit runs forecasts. */
+static void threads_give_the_same_results(void **state)
+{
+    const char *tmp = *state;
+    struct cmd_result r;
+    static const int threads[] = { 1, 2, 4 };
+    for (size_t k = 0; k < 3; k++) {
+        turnaround(&r, "compare --reps 3 --set run.months=60 --set sector.orgs=11 --set staff.turnover=0.04 "
+                   "--set staff.hire_from_sector=0.6 --set intervention.exit=capability "
+                   "--set intervention.forecasts=6 --strategies 'none; takeover; interim+blame' "
+                   "--no-plot --quiet --out '%s/t%d' --threads %d", tmp, threads[k], threads[k]);
+        assert_status(&r, 0);
+        support_result_free(&r);
+    }
+    static const char *const files[] = { "trajectories.csv", "sector.csv", "summary.csv", "means.csv",
+                                          "failures.csv", "comparison.csv", "replications.csv", "pairs.csv",
+                                          "outcomes.txt", "network_orgs.csv", "network_ties.csv", "config.cfg" };
+    char *a = path_in(tmp, "t1"), *b = path_in(tmp, "t2"), *c = path_in(tmp, "t4");
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        assert_same_file(a, b, files[k]);
+        assert_same_file(a, c, files[k]);
+    }
+    free(a);
+    free(b);
+    free(c);
+    turnaround(&r, "run " SMALL " --threads 0 --out '%s/t0'", tmp);
+    assert_status(&r, 2);
+    assert_has(r.err, "--threads expects a whole number from 1 to 64, found '0'");
+    support_result_free(&r);
+}
+
 static void params_cfg_is_a_full_config(void **state)
 {
     const char *tmp = *state;
@@ -1500,6 +1533,7 @@ int main(void)
         T(exit_test_missing_its_parameter),
         T(params_cfg_is_a_full_config),
         T(jobs_give_the_same_results),
+        T(threads_give_the_same_results),
         T(interrupted_run_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "params.h"
 #include "support.h"
 #include "rng.h"
@@ -541,6 +542,149 @@ static void same_seed_same_world_different_seed_different(void **state)
     world_free(c);
 }
 
+/* The inline draws of draw.h are GSL's, draw by draw: each stream is drawn
+ * both ways, the functions interleaved at random, over many draws. */
+static void inline_draws_match_gsl(void **state)
+{
+    (void)state;
+    static const double chances[] = { 1e-6, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9, 0.99, 0.999999, 1.0 };
+    static const unsigned long ranges[] = { 1, 2, 3, 7, 120, 1000, 65537, 4294967295UL };
+    gsl_rng *pick = gsl_rng_alloc(gsl_rng_taus2);
+    assert_non_null(pick);
+    for (uint64_t s = 0; s < 12; s++) {
+        gsl_rng *r = rng_stream_alloc(1000 + s, (enum rng_stream)(s % RNG_STREAMS), s);
+        assert_non_null(r);
+        struct frng g;
+        frng_load(&g, r);
+        for (int k = 0; k < 200000; k++) {
+            size_t c = gsl_rng_uniform_int(pick, 10);
+            switch (gsl_rng_uniform_int(pick, 5)) {
+            case 0:
+                assert_int_equal(frng_get(&g), gsl_rng_get(r));
+                break;
+            case 1: {
+                double a = frng_uniform(&g), b = gsl_rng_uniform(r);
+                assert_memory_equal(&a, &b, sizeof a);
+                break;
+            }
+            case 2: {
+                double a = frng_uniform_pos(&g), b = gsl_rng_uniform_pos(r);
+                assert_memory_equal(&a, &b, sizeof a);
+                break;
+            }
+            case 3: {
+                unsigned long n = ranges[c % (sizeof ranges / sizeof ranges[0])];
+                assert_int_equal(frng_uniform_int(&g, n), gsl_rng_uniform_int(r, n));
+                break;
+            }
+            default: {
+                struct geometric q = geometric_of(chances[c]);
+                assert_int_equal(geometric_gap(&q, &g), (uint64_t)gsl_ran_geometric(r, chances[c]) - 1);
+                break;
+            }
+            }
+        }
+        /* The copy, stored back, carries on where GSL's stream is. */
+        frng_store(&g, r);
+        gsl_rng *twin = gsl_rng_clone(r);
+        assert_non_null(twin);
+        for (int k = 0; k < 10; k++)
+            assert_int_equal(gsl_rng_get(twin), gsl_rng_get(r));
+        gsl_rng_free(twin);
+        gsl_rng_free(r);
+    }
+    gsl_rng_free(pick);
+}
+
+/* A sector that exercises every phase: hires between organisations, interims
+ * whose contracts end, takeover's directive, leader changes, blame and
+ * capability forecasts, in more organisations than threads. */
+static struct params busy(void)
+{
+    struct params p = small();
+    p.sector_orgs = 13;
+    p.org_staff = 37;
+    p.peers_degree = 4;
+    p.run_months = 90;
+    p.staff_turnover = 0.05;
+    p.staff_hire_from_sector = 0.7;
+    p.interim_months = 6;
+    p.intervention_forecasts = 5;
+    p.intervention_forecast_months = 12;
+    p.intervention_check_every = 4;
+    p.intervention_min_months = 6;
+    p.init_code_correct = 0.35;
+    p.init_code_wrong = 0.3;
+    snprintf(p.intervention_applies_to, sizeof p.intervention_applies_to, "all");
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "interim+blame:6, takeover");
+    snprintf(p.intervention_exit, sizeof p.intervention_exit, "capability");
+    return p;
+}
+
+static void assert_same_worlds(const struct world *a, const struct world *b)
+{
+    assert_int_equal(a->n_staff, b->n_staff);
+    assert_memory_equal(a->known, b->known, a->n_staff * sizeof *a->known);
+    assert_memory_equal(a->value, b->value, a->n_staff * sizeof *a->value);
+    assert_memory_equal(a->voice, b->voice, a->n_staff * sizeof *a->voice);
+    assert_memory_equal(a->tenure, b->tenure, a->n_staff * sizeof *a->tenure);
+    assert_memory_equal(a->team, b->team, a->n_staff * sizeof *a->team);
+    assert_memory_equal(a->contract, b->contract, a->n_staff * sizeof *a->contract);
+    assert_memory_equal(a->tie_strength, b->tie_strength, a->n_ties * sizeof *a->tie_strength);
+    for (size_t i = 0; i < a->n_orgs; i++) {
+        const struct org *x = &a->orgs[i], *y = &b->orgs[i];
+        assert_memory_equal(&x->obs, &y->obs, sizeof x->obs);
+        assert_memory_equal(&x->hist, &y->hist, sizeof x->hist);
+        assert_memory_equal(&x->iv, &y->iv, sizeof x->iv);
+        assert_memory_equal(&x->code, &y->code, sizeof x->code);
+        assert_memory_equal(&x->bench, &y->bench, sizeof x->bench);
+        assert_int_equal(x->leavers, y->leavers);
+        assert_int_equal(x->interims, y->interims);
+        assert_true(x->safety == y->safety && x->openness == y->openness && x->pressure == y->pressure);
+    }
+}
+
+/* The same bits for 1, 2 and 4 threads, month by month, and when the number
+ * changes during a run. */
+static void threads_give_the_same_world(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    static const volatile sig_atomic_t never;
+    world *w[4];
+    static const int threads[4] = { 1, 2, 4, 3 };
+    for (int k = 0; k < 4; k++) {
+        w[k] = world_alloc_threads(&p, 4242, &never, threads[k]);
+        assert_non_null(w[k]);
+        assert_int_equal(world_threads(w[k]), threads[k]);
+    }
+    int started = 0, exited = 0, interims = 0;
+    for (int month = 0; month < p.run_months; month++) {
+        for (int k = 0; k < 4; k++)
+            world_step(w[k]);
+        if (month == 40)
+            assert_int_equal(world_set_threads(w[3], 2), 0);
+        for (int k = 1; k < 4; k++)
+            assert_same_worlds(w[0], w[k]);
+        for (size_t i = 0; i < w[0]->n_orgs; i++)
+            interims += w[0]->orgs[i].interims > 0;
+    }
+    for (size_t i = 0; i < w[0]->n_orgs; i++) {
+        started += w[0]->orgs[i].iv.state >= IV_ACTIVE;
+        exited += w[0]->orgs[i].iv.state == IV_EXITED;
+    }
+    /* What the sector went through, so the comparison covers it. */
+    assert_true(started >= 3);
+    assert_true(exited >= 1);
+    assert_true(interims > 0);
+    for (int k = 0; k < 4; k++)
+        world_free(w[k]);
+    assert_int_equal(world_set_threads(w[0] = make(&p, 1), 0), -1);
+    assert_int_equal(world_set_threads(w[0], WORLD_MAX_THREADS + 1), -1);
+    assert_int_equal(world_threads(w[0]), 1);
+    world_free(w[0]);
+}
+
 static void streams_are_independent(void **state)
 {
     (void)state;
@@ -678,6 +822,8 @@ int main(void)
         cmocka_unit_test(leader_change_loses_memory),
         cmocka_unit_test(same_seed_same_world_different_seed_different),
         cmocka_unit_test(streams_are_independent),
+        cmocka_unit_test(inline_draws_match_gsl),
+        cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
         cmocka_unit_test(memory_estimate_matches_the_allocation),
