@@ -141,7 +141,16 @@ static inline __attribute__((always_inline)) void members_pass(struct org *o, st
 
 void culture_step_org(struct org *o, const struct params *p)
 {
-    struct pass ps = { 0 };
+    /* The counters count at most n speakers: only their low planes are
+     * ever touched, so only those are cleared (for a small organisation,
+     * most of the work of a month otherwise). */
+    struct pass ps;
+    int used = 1;
+    while (used < PLANES && (o->n >> used))
+        used++;
+    memset(ps.plus.plane, 0, (size_t)used * sizeof ps.plus.plane[0]);
+    memset(ps.minus.plane, 0, (size_t)used * sizeof ps.minus.plane[0]);
+    ps.speakers = 0;
     frng_load(&ps.g, o->rng[RNG_CULTURE]);
     frng_load(&ps.g_directed, o->rng[RNG_INTERVENTION]);
     ps.code = o->code;

@@ -1,5 +1,6 @@
 /* leadership: the leader's openness and outward orientation, and leader churn. */
 #include "pool.h"
+#include "draw.h"
 #include "world_impl.h"
 
 static double spread(double mean, double half_width, gsl_rng *r)
@@ -30,22 +31,37 @@ void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask)
 
 /* Leaders change at random (and when an interim leader's contract ends);
  * coaching raises openness and outward orientation. */
-static void leadership_block(void *ctx, size_t begin, size_t end, int thread)
+/* gsl_rng_uniform(r) < turnover, drawn inline. */
+static int leader_leaves(gsl_rng *r, double turnover)
 {
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++) {
-        struct org *o = &w->orgs[i];
+    struct frng g;
+    frng_load(&g, r);
+    int leaves = frng_uniform(&g) < turnover;
+    frng_store(&g, r);
+    return leaves;
+}
+
+void leadership_step_org(struct world *w, struct org *o)
+{
+    {
         if (o->iv.interim_leader_until >= 0 && w->month >= o->iv.interim_leader_until) {
             leadership_change(o, &w->p, w->dim_mask);
             o->iv.interim_leader_until = -1;
-        } else if (w->p.leader_turnover > 0.0 && gsl_rng_uniform(o->rng[RNG_LEADER]) < w->p.leader_turnover) {
+        } else if (w->p.leader_turnover > 0.0 && leader_leaves(o->rng[RNG_LEADER], w->p.leader_turnover)) {
             leadership_change(o, &w->p, w->dim_mask);
             o->iv.interim_leader_until = -1;   /* an interim leader who leaves early ends the contract */
         }
         o->openness += o->lv.coaching * (1.0 - o->openness);
         o->outward += o->lv.coaching * (1.0 - o->outward);
     }
+}
+
+static void leadership_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++)
+        leadership_step_org(w, &w->orgs[i]);
 }
 
 void leadership_step(struct world *w)

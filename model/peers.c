@@ -150,14 +150,18 @@ static void bench_org(struct world *w, struct org *o)
     }
 }
 
+void peers_step_org(struct world *w, struct org *o)
+{
+    bench_org(w, o);
+    peers_ties_org(w, o);
+}
+
 static void peers_block(void *ctx, size_t begin, size_t end, int thread)
 {
     struct world *w = ctx;
     (void)thread;
-    for (size_t i = begin; i < end; i++) {
-        bench_org(w, &w->orgs[i]);
-        peers_ties_org(w, &w->orgs[i]);
-    }
+    for (size_t i = begin; i < end; i++)
+        peers_step_org(w, &w->orgs[i]);
 }
 
 void peers_step(struct world *w)

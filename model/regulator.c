@@ -56,19 +56,22 @@ void regulator_inspect(struct org *o, const struct params *p, int month)
     o->next_inspection = month + wait;
 }
 
+void regulator_step_org(struct world *w, struct org *o)
+{
+    const struct params *p = &w->p;
+    o->pressure *= 1.0 - p->regulator_pressure_decay;
+    if (w->month >= o->next_inspection)
+        regulator_inspect(o, p, w->month);
+    if (o->obs.rating == RATING_INADEQUATE)
+        o->hist.months_inadequate++;
+}
+
 static void regulator_block(void *ctx, size_t begin, size_t end, int thread)
 {
     struct world *w = ctx;
-    const struct params *p = &w->p;
     (void)thread;
-    for (size_t i = begin; i < end; i++) {
-        struct org *o = &w->orgs[i];
-        o->pressure *= 1.0 - p->regulator_pressure_decay;
-        if (w->month >= o->next_inspection)
-            regulator_inspect(o, p, w->month);
-        if (o->obs.rating == RATING_INADEQUATE)
-            o->hist.months_inadequate++;
-    }
+    for (size_t i = begin; i < end; i++)
+        regulator_step_org(w, &w->orgs[i]);
 }
 
 void regulator_step(struct world *w)

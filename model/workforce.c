@@ -167,21 +167,25 @@ void workforce_step_org(struct world *w, struct org *o)
     leave_and_hire(w, o);
 }
 
+void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln)
+{
+    tenure_tick(o);
+    workforce_draw_org(w, o, ln);
+}
+
 static void draw_block(void *ctx, size_t begin, size_t end, int t)
 {
     struct world *w = ctx;
     struct lane *ln = &w->lanes[t];
     ln->n_hires = 0;
-    for (size_t i = begin; i < end; i++) {
-        tenure_tick(&w->orgs[i]);
-        workforce_draw_org(w, &w->orgs[i], ln);
-    }
+    for (size_t i = begin; i < end; i++)
+        workforce_draw_block_org(w, &w->orgs[i], ln);
 }
 
-void workforce_step(struct world *w)
+/* The lanes hold the hires of consecutive blocks of organisations, in order:
+ * copy them in that order. */
+void workforce_settle(struct world *w)
 {
-    pool_run(w->pool, w->n_orgs, draw_block, w);
-    /* The lanes hold the hires of consecutive blocks of organisations, in order. */
     int lanes = pool_threads(w->pool);
     size_t i = 0;
     for (int t = 0; t < lanes; t++) {
@@ -199,4 +203,10 @@ void workforce_step(struct world *w)
                 workforce_apply_org(w, o, h++);
         }
     }
+}
+
+void workforce_step(struct world *w)
+{
+    pool_run(w->pool, w->n_orgs, draw_block, w);
+    workforce_settle(w);
 }

@@ -240,10 +240,50 @@ void world_free(world *w)
     free(w);
 }
 
+/* The monthly schedule, organisation by organisation. Between the sector's
+ * standard moving and the workforce's copying of hires, and again between
+ * that and the interventions, each phase of each organisation reads and
+ * writes that organisation alone (and the sector's standard, which stands
+ * still meanwhile). So stepping an organisation through peers, culture,
+ * voice and the workforce's draws, then the next, is stepping every
+ * organisation phase by phase, bit for bit; it keeps an organisation's
+ * members in cache from phase to phase, and the threads meet twice a month
+ * instead of once a phase. */
+#ifndef TURNAROUND_BENCH_TIMERS
+static void first_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct world *w = ctx;
+    struct lane *ln = &w->lanes[thread];
+    ln->n_hires = 0;
+    for (size_t i = begin; i < end; i++) {
+        struct org *o = &w->orgs[i];
+        peers_step_org(w, o);
+        culture_step_org(o, &w->p);
+        voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
+        workforce_draw_block_org(w, o, ln);
+    }
+}
+
+static void second_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct world *w = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
+        struct org *o = &w->orgs[i];
+        leadership_step_org(w, o);
+        observe_org(w, o);
+        regulator_step_org(w, o);
+    }
+}
+#endif
+
 /* The process overview of the ODD description, phase by phase. */
 void world_step(world *w)
 {
     w->month++;
+#ifdef TURNAROUND_BENCH_TIMERS
+    /* make bench's timers time each phase over all organisations: the same
+     * bits (scripts/bench compares this build's output with the release's). */
     BENCH_PHASE(STANDARD, standard_drift(w));        /* the sector's standard of good practice moves */
     BENCH_PHASE(PEERS, peers_step(w));               /* benchmarks through own feedback and peer ties; ties decay and renew */
     BENCH_PHASE(CULTURE, culture_step(w));           /* socialisation to the code; code learning from members who speak up */
@@ -253,6 +293,13 @@ void world_step(world *w)
     BENCH_PHASE(OBSERVE, observe_step(w));           /* the month's measures */
     BENCH_PHASE(REGULATOR, regulator_step(w));       /* inspections, ratings, pressure, blame */
     BENCH_PHASE(INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
+#else
+    standard_drift(w);                               /* the sector's standard of good practice moves */
+    pool_run(w->pool, w->n_orgs, first_block, w);    /* peers, culture, voice; the workforce's leavers and the draws of their hires */
+    workforce_settle(w);                             /* hires' beliefs copied, organisation by organisation */
+    pool_run(w->pool, w->n_orgs, second_block, w);   /* leadership, observe, regulator */
+    intervention_step(w);                            /* triggers, the strategies of the current phase, exit tests */
+#endif
 }
 
 int world_month(const world *w)

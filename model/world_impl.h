@@ -165,7 +165,13 @@ void observe_step(struct world *w);
 void regulator_step(struct world *w);
 void intervention_step(struct world *w);
 
-/* Per-organisation pieces, for tests of one submodel. */
+/* Per-organisation pieces: what world_step runs organisation by
+ * organisation, and tests of one submodel. */
+void peers_step_org(struct world *w, struct org *o);
+void leadership_step_org(struct world *w, struct org *o);
+void regulator_step_org(struct world *w, struct org *o);
+void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln);  /* tenure and the draws */
+void workforce_settle(struct world *w);                                            /* the copying, in order */
 void culture_step_org(struct org *o, const struct params *p);
 void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n);
 void peers_ties_org(struct world *w, struct org *o);

@@ -594,6 +594,50 @@ static void inline_draws_match_gsl(void **state)
         gsl_rng_free(r);
     }
     gsl_rng_free(pick);
+    /* Geometric gaps at the model's rates, many of them. */
+    static const double rates[] = { 0.05, 0.01, 0.02, 0.3, 1e-4 };
+    for (size_t c = 0; c < sizeof rates / sizeof rates[0]; c++) {
+        gsl_rng *r = rng_stream_alloc(77, RNG_CULTURE, c);
+        assert_non_null(r);
+        struct frng g;
+        frng_load(&g, r);
+        struct geometric q = geometric_of(rates[c]);
+        for (int k = 0; k < 1000000; k++)
+            assert_int_equal(geometric_gap(&q, &g), (uint64_t)gsl_ran_geometric(r, rates[c]) - 1);
+        gsl_rng_free(r);
+    }
+}
+
+/* draw_ternary, five digits at a time, is the digit-by-digit draw it replaced. */
+static void ternary_draws_match_digit_by_digit(void **state)
+{
+    (void)state;
+    for (int dims = 1; dims <= 64; dims++) {
+        gsl_rng *r = rng_stream_alloc(5, RNG_INIT, (uint64_t)dims);
+        assert_non_null(r);
+        gsl_rng *twin = gsl_rng_clone(r);
+        struct frng g;
+        frng_load(&g, r);
+        for (int n = 0; n < 2000; n++) {
+            uint64_t k, v, k2 = 0, v2 = 0;
+            draw_ternary(dims, &g, &k, &v);
+            for (int d = 0; d < dims;) {
+                unsigned long x = gsl_rng_get(twin);
+                if (x >= 3486784401UL)
+                    continue;
+                for (int j = 0; j < 20 && d < dims; j++, d++) {
+                    unsigned long digit = x % 3;
+                    x /= 3;
+                    k2 |= (uint64_t)(digit > 0) << d;
+                    v2 |= (uint64_t)(digit == 1) << d;
+                }
+            }
+            assert_int_equal(k, k2);
+            assert_int_equal(v, v2);
+        }
+        gsl_rng_free(twin);
+        gsl_rng_free(r);
+    }
 }
 
 /* A sector that exercises every phase: hires between organisations, interims
@@ -823,6 +867,7 @@ int main(void)
         cmocka_unit_test(same_seed_same_world_different_seed_different),
         cmocka_unit_test(streams_are_independent),
         cmocka_unit_test(inline_draws_match_gsl),
+        cmocka_unit_test(ternary_draws_match_digit_by_digit),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
