@@ -151,8 +151,8 @@ void culture_step_org(struct org *o, const struct params *p)
     memset(ps.plus.plane, 0, (size_t)used * sizeof ps.plus.plane[0]);
     memset(ps.minus.plane, 0, (size_t)used * sizeof ps.minus.plane[0]);
     ps.speakers = 0;
-    frng_load(&ps.g, o->rng[RNG_CULTURE]);
-    frng_load(&ps.g_directed, o->rng[RNG_INTERVENTION]);
+    ps.g = *org_rng(o, RNG_CULTURE);
+    ps.g_directed = *org_rng(o, RNG_INTERVENTION);
     ps.code = o->code;
     ps.all = p->culture_dimensions >= 64 ? ~0ULL : (1ULL << p->culture_dimensions) - 1;
     ps.code_score = standing(ps.code.known, ps.code.value, o->bench, p->culture_superior != SUPERIOR_CORRECT);
@@ -178,11 +178,11 @@ void culture_step_org(struct org *o, const struct params *p)
         break;
     }
 
-    frng_store(&ps.g_directed, o->rng[RNG_INTERVENTION]);
+    *org_rng(o, RNG_INTERVENTION) = ps.g_directed;
     o->acted_on = 0;
     const double p2 = p->culture_code_learning * o->lv.learning;
     if (p2 <= 0.0 || ps.speakers == 0) {
-        frng_store(&ps.g, o->rng[RNG_CULTURE]);
+        *org_rng(o, RNG_CULTURE) = ps.g;
         return;
     }
     int planes = 0;
@@ -210,7 +210,7 @@ void culture_step_org(struct org *o, const struct params *p)
             o->acted_on++;
         }
     }
-    frng_store(&ps.g, o->rng[RNG_CULTURE]);
+    *org_rng(o, RNG_CULTURE) = ps.g;
 }
 
 static void culture_block(void *ctx, size_t begin, size_t end, int thread)

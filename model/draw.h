@@ -15,10 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A taus2 state (GSL's taus_state_t: three unsigned longs). */
-struct frng {
-    unsigned long s1, s2, s3;
-};
+#include "rng.h"
 
 static inline void frng_load(struct frng *g, const gsl_rng *r)
 {

@@ -42,7 +42,7 @@ static int observe_sample(const struct world *w, const struct org *o, struct org
     uint32_t *pick = malloc(n * sizeof *pick);
     if (!pick)
         return -1;
-    gsl_rng *r = c->rng[RNG_INIT];
+    gsl_rng r_ = rng_over(org_rng(c, RNG_INIT)), *r = &r_;
     for (uint32_t i = 0; i < n; i++)
         pick[i] = i;
     for (uint32_t i = 0; i < k; i++) {   /* the first k of a random order: the sample */
@@ -112,12 +112,8 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     levers_reset(&c->lv);
     c->iv.active = 0;
     for (int s = 0; s < RNG_STREAMS; s++)
-        c->rng[s] = NULL;
-    for (int s = 0; s < RNG_STREAMS; s++)
-        if (s != RNG_NETWORK && s != RNG_STANDARD && !(c->rng[s] = rng_stream_alloc(seed, (enum rng_stream)s, 0))) {
-            world_free(f);
-            return NULL;
-        }
+        if (s != RNG_NETWORK && s != RNG_STANDARD)
+            rng_stream_init(org_rng(c, (enum rng_stream)s), seed, (enum rng_stream)s, 0);
     if (observe_sample(w, o, c))
         c = NULL;
     if (!c) {

@@ -39,7 +39,7 @@ static int rated_good(const struct org *o)
 static void start(struct world *w, struct org *o)
 {
     struct intervention *iv = &o->iv;
-    gsl_rng *r = o->rng[RNG_INTERVENTION];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_INTERVENTION)), *r = &r_;
     iv->state = IV_ACTIVE;
     iv->view_errors = 0;
     for (int d = 0; d < w->p.culture_dimensions; d++)

@@ -27,7 +27,7 @@ static struct belief random_code(uint64_t standard, int dims, double correct, do
 void org_init(struct world *w, struct org *o, size_t index)
 {
     const struct params *p = &w->p;
-    gsl_rng *r = o->rng[RNG_INIT];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_INIT)), *r = &r_;
     int dims = p->culture_dimensions;
     int focal = index == 0 && p->focal_name[0];
 

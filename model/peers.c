@@ -127,7 +127,7 @@ void peers_ties_org(struct world *w, struct org *o)
 static void bench_org(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    gsl_rng *r = o->rng[RNG_PEERS];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_PEERS)), *r = &r_;
     double total = 0.0;
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
         total += w->tie_strength[t];
@@ -142,9 +142,9 @@ static void bench_org(struct world *w, struct org *o)
     if (o->lv.show_view > 0.0) {
         /* Commissioners show their own view, errors and all. */
         struct belief view = intervention_view(w, o);
-        frng_load(&g, o->rng[RNG_INTERVENTION]);
+        g = *org_rng(o, RNG_INTERVENTION);
         uint64_t shown = draw_each(p->culture_dimensions, o->lv.show_view, &g);
-        frng_store(&g, o->rng[RNG_INTERVENTION]);
+        *org_rng(o, RNG_INTERVENTION) = g;
         o->bench.known |= shown;
         o->bench.value = (o->bench.value & ~shown) | (view.value & shown);
     }

@@ -32,7 +32,7 @@ static int cycle(const struct params *p, int rating)
 
 void regulator_inspect(struct org *o, const struct params *p, int month)
 {
-    gsl_rng *r = o->rng[RNG_REGULATOR];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_REGULATOR)), *r = &r_;
     struct org_obs *ob = &o->obs;
     double hidden = p->regulator_concealment * (1.0 - ob->voice) * fmax(0.0, ob->perceived - ob->quality);
     ob->measured = ob->quality + hidden + gsl_ran_gaussian_ziggurat(r, p->regulator_noise);

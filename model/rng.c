@@ -34,27 +34,35 @@ uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, ui
 /* GSL's taus2 is seeded through a 32-bit integer, so among the ~10^5 streams
  * of a large sector some pairs would share a seed (the birthday bound). Its
  * state is three 32-bit words; fill them from 96 bits of the key instead,
- * respecting the generator's lower bounds, then warm up as gsl_rng_set does. */
+ * respecting the generator's lower bounds, then warm up as gsl_rng_set does.
+ * (Until 0.5.0 gsl_rng_set ran first; every word of its state was then
+ * overwritten, so leaving it out changes no draw.) */
+void rng_stream_init(struct frng *g, uint64_t rep_seed, enum rng_stream s, uint64_t index)
+{
+    uint64_t key = rng_stream_key(rep_seed, s, index), more = rng_mix(key);
+    g->s1 = (unsigned long)(key & 0xffffffffULL);
+    g->s2 = (unsigned long)(key >> 32);
+    g->s3 = (unsigned long)(more & 0xffffffffULL);
+    if (g->s1 < 2)
+        g->s1 += 2;
+    if (g->s2 < 8)
+        g->s2 += 8;
+    if (g->s3 < 16)
+        g->s3 += 16;
+    gsl_rng r = rng_over(g);
+    for (int k = 0; k < 6; k++)
+        gsl_rng_get(&r);
+}
+
 gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     if (!r)
         return NULL;
-    uint64_t key = rng_stream_key(rep_seed, s, index), more = rng_mix(key);
-    gsl_rng_set(r, (unsigned long)(key >> 32) | 1UL);
-    if (gsl_rng_size(r) == 3 * sizeof(unsigned long)) {
-        unsigned long *state = gsl_rng_state(r);
-        state[0] = (unsigned long)(key & 0xffffffffULL);
-        state[1] = (unsigned long)(key >> 32);
-        state[2] = (unsigned long)(more & 0xffffffffULL);
-        if (state[0] < 2)
-            state[0] += 2;
-        if (state[1] < 8)
-            state[1] += 8;
-        if (state[2] < 16)
-            state[2] += 16;
-        for (int k = 0; k < 6; k++)
-            gsl_rng_get(r);
+    if (gsl_rng_size(r) != sizeof(struct frng)) {   /* not the taus2 these streams are made for */
+        gsl_rng_free(r);
+        return NULL;
     }
+    rng_stream_init(gsl_rng_state(r), rep_seed, s, index);
     return r;
 }

@@ -41,6 +41,22 @@ uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index);
  * month: a world of its own, sharing no stream with the main run. */
 uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, uint64_t k);
 
+/* A taus2 stream's state, laid out as GSL's taus2 keeps it (three unsigned
+ * longs): an organisation holds its streams' states, not generators. */
+struct frng {
+    unsigned long s1, s2, s3;
+};
+
+/* Set g to the state of the stream's taus2 generator (below). */
+void rng_stream_init(struct frng *g, uint64_t rep_seed, enum rng_stream s, uint64_t index);
+
+/* A generator for GSL's functions that draws from, and advances, g. */
+static inline gsl_rng rng_over(struct frng *g)
+{
+    gsl_rng r = { gsl_rng_taus2, g };
+    return r;
+}
+
 /* A new taus2 generator whose state is set from the stream's key. Returns NULL
  * when memory runs out. Free with gsl_rng_free. */
 gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index);

@@ -46,7 +46,7 @@ void strategy_blame(struct world *w, struct org *o)
 void strategy_restructure(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    gsl_rng *r = o->rng[RNG_INTERVENTION];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_INTERVENTION)), *r = &r_;
     gsl_ran_shuffle(r, o->team, o->n, sizeof o->team[0]);
     uint64_t forget = 0;
     for (uint64_t m = o->code.known; m; m &= m - 1)
@@ -64,7 +64,7 @@ void strategy_restructure(struct world *w, struct org *o)
 void strategy_peer_review(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    gsl_rng *r = o->rng[RNG_INTERVENTION];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_INTERVENTION)), *r = &r_;
     uint64_t seen = 0, wrong = 0;
     for (int d = 0; d < p->culture_dimensions; d++)
         if (gsl_rng_uniform(r) < p->peer_reveal)
@@ -87,7 +87,7 @@ void strategy_peer_review(struct world *w, struct org *o)
 void strategy_interims(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    gsl_rng *r = o->rng[RNG_INTERVENTION];
+    gsl_rng r_ = rng_over(org_rng(o, RNG_INTERVENTION)), *r = &r_;
     uint32_t target = (uint32_t)lround(p->interim_share * o->n);
     for (uint32_t tries = 0; o->interims < target && tries < 4 * o->n; tries++) {
         uint32_t i = (uint32_t)gsl_rng_uniform_int(r, o->n);

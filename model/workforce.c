@@ -63,9 +63,9 @@ void workforce_hire(struct world *w, struct org *o, uint32_t slot)
 {
     struct frng g;
     struct hire h;
-    frng_load(&g, o->rng[RNG_HIRING]);
+    g = *org_rng(o, RNG_HIRING);
     hire_draw(w, o, slot, &g, &h);
-    frng_store(&g, o->rng[RNG_HIRING]);
+    *org_rng(o, RNG_HIRING) = g;
     workforce_apply_org(w, o, &h);
 }
 
@@ -105,8 +105,8 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
     const struct params *p = &w->p;
     const size_t first = ln->n_hires;
     struct frng hiring, leaving;
-    frng_load(&hiring, o->rng[RNG_HIRING]);
-    frng_load(&leaving, o->rng[RNG_WORKFORCE]);
+    hiring = *org_rng(o, RNG_HIRING);
+    leaving = *org_rng(o, RNG_WORKFORCE);
     struct hire h;
     /* Interims leave when their contracts end. */
     uint32_t interims = o->interims;
@@ -127,8 +127,8 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
                 goto full;
         }
     }
-    frng_store(&hiring, o->rng[RNG_HIRING]);
-    frng_store(&leaving, o->rng[RNG_WORKFORCE]);
+    *org_rng(o, RNG_HIRING) = hiring;
+    *org_rng(o, RNG_WORKFORCE) = leaving;
     o->leavers = (uint32_t)(ln->n_hires - first);
     return 0;
 full:
@@ -153,12 +153,12 @@ static void leave_and_hire(struct world *w, struct org *o)
         return;
     struct geometric q = geometric_of(rate);
     struct frng g;
-    frng_load(&g, o->rng[RNG_WORKFORCE]);
+    g = *org_rng(o, RNG_WORKFORCE);
     for (uint64_t i = geometric_gap(&q, &g); i < o->n; i += geometric_gap(&q, &g) + 1) {
         workforce_hire(w, o, (uint32_t)i);
         o->leavers++;
     }
-    frng_store(&g, o->rng[RNG_WORKFORCE]);
+    *org_rng(o, RNG_WORKFORCE) = g;
 }
 
 void workforce_step_org(struct world *w, struct org *o)

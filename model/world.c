@@ -29,19 +29,13 @@ static int alloc_staff(struct world *w)
     return w->known && w->value && w->voice && w->tenure && w->team && w->contract ? 0 : -1;
 }
 
-static int alloc_streams(struct world *w)
+/* An organisation's streams, each from the replication's seed, the process
+ * and the organisation (rng.h). */
+static void seed_streams(struct world *w, struct org *o, size_t index)
 {
-    for (size_t i = 0; i < w->n_orgs; i++)
-        for (int s = 0; s < RNG_STREAMS; s++) {
-            if (s == RNG_NETWORK || s == RNG_STANDARD)
-                continue;
-            gsl_rng *r = rng_stream_alloc(w->rep_seed, (enum rng_stream)s, i);
-            if (!r)
-                return -1;
-            w->orgs[i].rng[s] = r;
-            w->bytes += sizeof *r + r->type->size;
-        }
-    return 0;
+    for (int s = 0; s < RNG_STREAMS; s++)
+        if (s != RNG_NETWORK && s != RNG_STANDARD)
+            rng_stream_init(org_rng(o, (enum rng_stream)s), w->rep_seed, (enum rng_stream)s, index);
 }
 
 static void place_staff(struct world *w)
@@ -143,6 +137,7 @@ static void init_block(void *ctx, size_t begin, size_t end, int thread)
     for (size_t i = begin; i < end; i++) {
         if (w->init_stop && *w->init_stop)   /* a large sector takes a while to set up: a signal is honoured here too */
             return;
+        seed_streams(w, &w->orgs[i], i);
         org_init(w, &w->orgs[i], i);
     }
 }
@@ -173,7 +168,7 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
     w->orgs = counted_calloc(w, w->n_orgs, sizeof *w->orgs);
     w->rng_standard = rng_stream_alloc(rep_seed, RNG_STANDARD, 0);
     gsl_rng *net = rng_stream_alloc(rep_seed, RNG_NETWORK, 0);
-    if (!w->orgs || !w->rng_standard || !net || alloc_staff(w) || alloc_streams(w)) {
+    if (!w->orgs || !w->rng_standard || !net || alloc_staff(w)) {
         gsl_rng_free(net);
         world_free(w);
         return NULL;
@@ -219,10 +214,6 @@ void world_free(world *w)
 {
     if (!w)
         return;
-    if (w->orgs)
-        for (size_t i = 0; i < w->n_orgs; i++)
-            for (int s = 0; s < RNG_STREAMS; s++)
-                gsl_rng_free(w->orgs[i].rng[s]);
     free(w->orgs);
     free(w->known);
     free(w->value);
@@ -364,7 +355,7 @@ size_t world_estimate_bytes(const struct params *p)
     const struct world *w = NULL;   /* for the sizes of its arrays' elements only */
     const size_t per_staff = sizeof *w->known + sizeof *w->value + sizeof *w->voice + sizeof *w->tenure
                              + sizeof *w->team + sizeof *w->contract;
-    const size_t per_org = sizeof *w->orgs + (RNG_STREAMS - 2) * (sizeof(gsl_rng) + gsl_rng_taus2->size);
+    const size_t per_org = sizeof *w->orgs;   /* its streams' states inside */
     if (checked_mul(orgs - (focal ? 1 : 0), (size_t)p->org_staff, &staff)
         || checked_add(staff, focal ? (size_t)p->focal_staff : 0, &staff)
         || checked_mul(orgs, (size_t)p->peers_degree + 1, &ties)

@@ -48,6 +48,8 @@ struct levers {
     double coaching;           /* rate at which the leader's openness and outward orientation rise (leadership) */
 };
 
+#define ORG_STREAMS (RNG_STREAMS - 2)   /* all but RNG_NETWORK and RNG_STANDARD */
+
 struct org {
     /* Staff, as views into the world's arrays (one entry per member). */
     uint32_t n;
@@ -82,8 +84,15 @@ struct org {
     struct intervention iv;
     struct levers lv;
 
-    gsl_rng *rng[RNG_STREAMS];
+    struct frng rng[ORG_STREAMS];   /* its own streams' states: org_rng */
 };
+
+/* The state of one of an organisation's streams (RNG_INIT, then RNG_PEERS
+ * to RNG_INTERVENTION: the sector-wide two come between). */
+static inline struct frng *org_rng(struct org *o, enum rng_stream s)
+{
+    return &o->rng[s == RNG_INIT ? 0 : (int)s - 2];
+}
 
 /* A hire drawn in the workforce phase, its beliefs copied once every
  * organisation has drawn its own: from member known of organisation from in

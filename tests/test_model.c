@@ -729,6 +729,46 @@ static void threads_give_the_same_world(void **state)
     world_free(w[0]);
 }
 
+/* The ODD's schedule as it reads: each phase over every organisation before
+ * the next (what make bench's timer build runs). */
+static void step_phase_by_phase(struct world *w)
+{
+    w->month++;
+    standard_drift(w);
+    peers_step(w);
+    culture_step(w);
+    voice_step(w);
+    workforce_step(w);
+    leadership_step(w);
+    observe_step(w);
+    regulator_step(w);
+    intervention_step(w);
+}
+
+/* world_step, organisation by organisation (and in threads), is that schedule bit for bit. */
+static void organisation_by_organisation_is_phase_by_phase(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    static const volatile sig_atomic_t never;
+    world *a = world_alloc_threads(&p, 77, &never, 1), *b = world_alloc_threads(&p, 77, &never, 1);
+    world *c = world_alloc_threads(&p, 77, &never, 2), *d = world_alloc_threads(&p, 77, &never, 3);
+    assert_true(a && b && c && d);
+    for (int month = 0; month < p.run_months; month++) {
+        world_step(a);
+        step_phase_by_phase(b);
+        world_step(c);
+        step_phase_by_phase(d);
+        assert_same_worlds(a, b);
+        assert_same_worlds(a, c);
+        assert_same_worlds(a, d);
+    }
+    world_free(a);
+    world_free(b);
+    world_free(c);
+    world_free(d);
+}
+
 static void streams_are_independent(void **state)
 {
     (void)state;
@@ -869,6 +909,7 @@ int main(void)
         cmocka_unit_test(inline_draws_match_gsl),
         cmocka_unit_test(ternary_draws_match_digit_by_digit),
         cmocka_unit_test(threads_give_the_same_world),
+        cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
         cmocka_unit_test(memory_estimate_matches_the_allocation),
