@@ -40,23 +40,28 @@ static void hire_draw(const struct world *w, const struct org *o, uint32_t slot,
     }
 }
 
-/* The hire takes up the post: beliefs copied as the labour market stands now. */
+/* The hire takes up the post, in all but its beliefs: what no other
+ * organisation reads. */
+static void hire_settle(struct org *o, uint32_t slot)
+{
+    if (o->contract[slot] == CONTRACT_INTERIM)
+        o->interims--;
+    o->voice[slot] = (float)o->safety;
+    o->tenure[slot] = 0;
+    o->contract[slot] = CONTRACT_PERMANENT;
+}
+
+/* The hire's beliefs, copied as the labour market stands now. */
 void workforce_apply_org(struct world *w, struct org *o, const struct hire *h)
 {
-    uint32_t slot = h->slot;
     uint64_t known = h->known, value = h->value;
     if (h->from != HIRE_ENTRANT) {
         const struct org *from = &w->market->orgs[h->from];
         known = from->known[h->known];
         value = from->value[h->known];
     }
-    if (o->contract[slot] == CONTRACT_INTERIM)
-        o->interims--;
-    o->known[slot] = known;
-    o->value[slot] = value;
-    o->voice[slot] = (float)o->safety;
-    o->tenure[slot] = 0;
-    o->contract[slot] = CONTRACT_PERMANENT;
+    o->known[h->slot] = known;
+    o->value[h->slot] = value;
 }
 
 void workforce_hire(struct world *w, struct org *o, uint32_t slot)
@@ -66,6 +71,7 @@ void workforce_hire(struct world *w, struct org *o, uint32_t slot)
     g = *org_rng(o, RNG_HIRING);
     hire_draw(w, o, slot, &g, &h);
     *org_rng(o, RNG_HIRING) = g;
+    hire_settle(o, slot);
     workforce_apply_org(w, o, &h);
 }
 
@@ -97,9 +103,10 @@ static int lane_push(struct lane *ln, const struct hire *h)
 }
 
 /* The month's leavers of o and their hires' draws, appended to the lane,
- * o->leavers of them; nothing of any member changes but tenure. Returns -1,
- * having drawn nothing, when the lane cannot grow (the hires are then drawn
- * in the second pass, one at a time, with the same draws). */
+ * o->leavers of them, and the hires in post but for their beliefs (which
+ * other organisations' hires may copy: workforce_settle copies them in order).
+ * Returns -1, having drawn and changed nothing, when the lane cannot grow (the
+ * hires are then drawn in the second pass, one at a time, with the same draws). */
 int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
 {
     const struct params *p = &w->p;
@@ -130,6 +137,8 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
     *org_rng(o, RNG_HIRING) = hiring;
     *org_rng(o, RNG_WORKFORCE) = leaving;
     o->leavers = (uint32_t)(ln->n_hires - first);
+    for (size_t k = first; k < ln->n_hires; k++)   /* in the order they were drawn, as one at a time would */
+        hire_settle(o, ln->hires[k].slot);
     return 0;
 full:
     ln->n_hires = first;
@@ -199,8 +208,18 @@ void workforce_settle(struct world *w)
                 leave_and_hire(w, o);
                 continue;
             }
-            for (uint32_t k = 0; k < o->leavers; k++)
-                workforce_apply_org(w, o, h++);
+            for (uint32_t k = 0; k < o->leavers; k++, h++) {
+                if (k + 4 < o->leavers) {   /* the slots and sources are scattered: fetch ahead */
+                    const struct hire *a = h + 4;
+                    __builtin_prefetch(&o->known[a->slot], 1);
+                    __builtin_prefetch(&o->value[a->slot], 1);
+                    if (a->from != HIRE_ENTRANT) {
+                        __builtin_prefetch(&w->market->orgs[a->from].known[a->known]);
+                        __builtin_prefetch(&w->market->orgs[a->from].value[a->known]);
+                    }
+                }
+                workforce_apply_org(w, o, h);
+            }
         }
     }
 }
