@@ -24,10 +24,19 @@ void voice_step_org(struct org *o, const struct params *p, double *team_sum, uin
         team_sum[t] = 0.0;
         team_n[t] = 0;
     }
-    for (uint32_t i = 0; i < o->n; i++) {
-        o->voice[i] *= keep;
-        team_sum[o->team[i]] += o->voice[i];
-        team_n[o->team[i]]++;
+    if (keep != 1.0f)
+        for (uint32_t i = 0; i < o->n; i++)
+            o->voice[i] *= keep;
+    /* Members of a team mostly sit side by side: sum each run of them in a
+     * register, adding in member order as one at a time would. */
+    for (uint32_t i = 0; i < o->n;) {
+        uint16_t t = o->team[i];
+        double sum = team_sum[t];
+        uint32_t run = i;
+        for (; i < o->n && o->team[i] == t; i++)
+            sum += o->voice[i];
+        team_sum[t] = sum;
+        team_n[t] += i - run;
     }
     for (uint32_t t = 0; t < o->n_teams; t++)
         team_sum[t] = team_n[t] ? team_sum[t] / team_n[t] : 0.0;
