@@ -103,40 +103,54 @@ struct pass {
  * once per rule, so the rule costs nothing per member. */
 static inline __attribute__((always_inline)) void members_pass(struct org *o, struct pass *ps, const int rule)
 {
-    const struct belief code = ps->code, directive = o->lv.directive;
+    /* Everything the loop updates is a local, so that the stores to the
+     * members' beliefs (64-bit words, as the generators' states are) need not
+     * be assumed to change it. */
+    const struct belief code = ps->code, directive = o->lv.directive, bench = o->bench;
+    struct frng g = ps->g, g_directed = ps->g_directed;
+    struct trials social = ps->social, social_slow = ps->social_slow, adopt = ps->adopt_directed;
+    uint64_t *const restrict known = o->known, *const restrict value = o->value;
+    const float *const restrict voice = o->voice;
+    const uint32_t n = o->n, slow = ps->slow;
+    const int code_score = ps->code_score;
+    const uint64_t all = ps->all, step = ps->step;
+    uint32_t speakers = 0;
     /* Slot i is one of the slow socialisers when floor((i + 1) slow / n) >
      * floor(i slow / n): the count exact, spread evenly over the slots (and so
      * the teams). spread holds i slow mod n. */
     uint32_t spread = 0;
-    for (uint32_t i = 0; i < o->n; i++) {
-        uint64_t k = o->known[i], v = o->value[i];
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t k = known[i], v = value[i];
         struct belief shown;
-        if (superior(k, v, o->bench, rule, ps->code_score, ps->all, &ps->g, &shown) && speaks(o->voice[i], &ps->g)) {
+        if (superior(k, v, bench, rule, code_score, all, &g, &shown) && speaks(voice[i], &g)) {
             counter_add(&ps->plus, shown.known & shown.value);
             counter_add(&ps->minus, shown.known & ~shown.value);
-            ps->speakers++;
+            speakers++;
         }
-        spread += ps->slow;
-        int is_slow = spread >= o->n;
-        spread -= is_slow ? o->n : 0;
+        spread += slow;
+        int is_slow = spread >= n;
+        spread -= is_slow ? n : 0;
         uint64_t differ = code.known & ~(k & ~(v ^ code.value));
         if (differ) {
-            struct belief b =
-                move_toward(k, v, code, trials_take(is_slow ? &ps->social_slow : &ps->social, differ), ps->step);
+            uint64_t moves = is_slow ? trials_take(&social_slow, &g, differ) : trials_take(&social, &g, differ);
+            struct belief b = move_toward(k, v, code, moves, step);
             k = b.known;
             v = b.value;
         }
         if (directive.known) {
-            uint64_t moves = trials_take(&ps->adopt_directed, directive.known & ~(k & ~(v ^ directive.value)));
+            uint64_t moves = trials_take(&adopt, &g_directed, directive.known & ~(k & ~(v ^ directive.value)));
             struct belief b = move_toward(k, v, directive, moves, 0);
             k = b.known;
             v = b.value;
         }
         if (differ || directive.known) {
-            o->known[i] = k;
-            o->value[i] = v;
+            known[i] = k;
+            value[i] = v;
         }
     }
+    ps->g = g;
+    ps->g_directed = g_directed;
+    ps->speakers = speakers;
 }
 
 void culture_step_org(struct org *o, const struct params *p)

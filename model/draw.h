@@ -93,21 +93,21 @@ static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
 struct trials {
     struct geometric q;
     uint64_t skip;   /* failures still to come before the next success */
-    struct frng *g;
 };
 
-/* Start a process; p outside (0,1) is handled by trials_take without draws. */
+/* Start a process drawing on g; p outside (0,1) is handled by trials_take
+ * without draws. */
 static inline struct trials trials_start(double p, struct frng *g)
 {
-    struct trials t = { geometric_of(p > 0.0 && p < 1.0 ? p : 0.5), 0, g };
+    struct trials t = { geometric_of(p > 0.0 && p < 1.0 ? p : 0.5), 0 };
     t.q.p = p;
     if (p > 0.0 && p < 1.0)
         t.skip = geometric_gap(&t.q, g);
     return t;
 }
 
-/* The trials in mask that succeed. */
-static inline uint64_t trials_take(struct trials *t, uint64_t mask)
+/* The trials in mask that succeed, drawing on g (the process's stream). */
+static inline uint64_t trials_take(struct trials *t, struct frng *g, uint64_t mask)
 {
     if (t->q.p <= 0.0)
         return 0;
@@ -125,7 +125,7 @@ static inline uint64_t trials_take(struct trials *t, uint64_t mask)
         uint64_t bit = mask & (~mask + 1);
         out |= bit;
         mask ^= bit;
-        t->skip = geometric_gap(&t->q, t->g);
+        t->skip = geometric_gap(&t->q, g);
     }
     t->skip -= (uint64_t)__builtin_popcountll(mask);
     return out;

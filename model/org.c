@@ -69,7 +69,7 @@ void org_init(struct world *w, struct org *o, size_t index)
     for (uint32_t i = 0; i < o->n; i++) {
         struct belief b;
         draw_ternary(dims, &g, &b.known, &b.value);
-        uint64_t copy = trials_take(&socialised, w->dim_mask);
+        uint64_t copy = trials_take(&socialised, &g, w->dim_mask);
         b.known = (b.known & ~copy) | (o->code.known & copy);
         b.value = (b.value & ~copy) | (o->code.value & copy);
         o->known[i] = b.known;
