@@ -203,16 +203,24 @@ void culture_step_org(struct org *o, const struct params *p)
     while (planes < PLANES && (ps.speakers >> planes))
         planes++;
     const double stay = 1.0 - p2;
-    for (int d = 0; d < p->culture_dimensions; d++) {
+    /* The dimensions where the speakers' majority differs from what the code
+     * holds, found for all dimensions at once: the counters compared plane by
+     * plane from the top (plus > minus in more, minus > plus in fewer). */
+    uint64_t more = 0, fewer = 0, tied = ~0ULL;
+    for (int k = planes - 1; k >= 0; k--) {
+        uint64_t a = ps.plus.plane[k], b = ps.minus.plane[k];
+        more |= tied & a & ~b;
+        fewer |= tied & ~a & b;
+        tied &= ~(a ^ b);
+    }
+    uint64_t agrees = ps.code.known & ((more & ps.code.value) | (fewer & ~ps.code.value));
+    for (uint64_t open = (more | fewer) & ~agrees & ps.all; open; open &= open - 1) {
+        int d = __builtin_ctzll(open);
         uint64_t bit = 1ULL << d;
         uint32_t np = counter_get(&ps.plus, d, planes), nm = counter_get(&ps.minus, d, planes);
-        if (np == nm)
-            continue;
         int to_plus = np > nm;
         uint32_t margin = to_plus ? np - nm : nm - np;
         int held = (ps.code.known & bit) != 0;
-        if (held && ((ps.code.value & bit) != 0) == to_plus)
-            continue;
         if (frng_uniform(&ps.g) < 1.0 - pow(stay, (double)margin)) {
             if (held && p->culture_code_update == MOVE_STEP) {
                 o->code.known &= ~bit;

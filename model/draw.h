@@ -99,10 +99,11 @@ struct trials {
  * without draws. */
 static inline struct trials trials_start(double p, struct frng *g)
 {
-    struct trials t = { geometric_of(p > 0.0 && p < 1.0 ? p : 0.5), 0 };
-    t.q.p = p;
-    if (p > 0.0 && p < 1.0)
+    struct trials t = { { p, 0.0, 0.0 }, 0 };
+    if (p > 0.0 && p < 1.0) {
+        t.q = geometric_of(p);
         t.skip = geometric_gap(&t.q, g);
+    }
     return t;
 }
 
