@@ -174,7 +174,9 @@ void culture_step_org(struct org *o, const struct params *p)
     /* Socialisation trials, each dimension where a member differs from the
      * code, member after member, form one Bernoulli process with chance p1
      * (and a second with the slow members' rate, if there are any). */
-    ps.social = trials_start(p->culture_socialisation, &ps.g);
+    const struct geometric_table *table = o->social_table;
+    ps.social = table && table->p == p->culture_socialisation ? trials_start_with(geometric_tabled(table), &ps.g)
+                                                              : trials_start(p->culture_socialisation, &ps.g);
     ps.slow = (uint32_t)lround(p->culture_slow_share * o->n);
     ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, &ps.g);
     /* Members directed by commissioners come to believe the directed practice

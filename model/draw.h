@@ -64,26 +64,74 @@ static inline unsigned long frng_uniform_int(struct frng *g, unsigned long n)
     return k;
 }
 
+/* The gaps GSL's formula gives a chance p, as thresholds on the 32-bit draw
+ * x (u = x / 2^32): the gap of x is at least k exactly when x <= last[k].
+ * The formula's gap cannot rise with x: consecutive x are 1 / x >= 2^-32
+ * apart in log(u), far more than log's error (under an ulp, below 1e-14),
+ * so log, the division by log(1 - p) < 0, + 1 and the truncation each keep
+ * the order. So the thresholds, found exactly by evaluating the formula
+ * itself (geometric_table_init, draw.c), give its gap for every x. */
+#define GEOMETRIC_TABLE_GAPS 256
+struct geometric_table {
+    double p;
+    uint32_t kmax;                               /* gaps below kmax are read off; the rest computed */
+    uint32_t last[GEOMETRIC_TABLE_GAPS + 1];
+};
+
+/* Thresholds for chance p, 0 < p < 1. */
+void geometric_table_init(struct geometric_table *t, double p);
+
 /* Gaps of a Bernoulli process with chance p, 0 < p <= 1: the failures before
  * the next success, gsl_ran_geometric(r, p) - 1, with log(1 - p) worked out
  * once. When u is safely above 1 - p the gap is 0 (log(u) / log(1 - p) < 1
  * with a margin of about 1e-9 that rounding cannot close), so a likely
- * success costs no logarithm. */
+ * success costs no logarithm. With a table for p, a gap below its kmax is
+ * found from a rough logarithm and one or two of its thresholds. */
 struct geometric {
     double p, log_q, sure;
+    double rough;                        /* ln 2 / log(1 - p): gaps per halving of u */
+    const struct geometric_table *t;     /* NULL: no table */
 };
 
 static inline struct geometric geometric_of(double p)
 {
-    struct geometric q = { p, log(1 - p), (1 - p) * (1 + 1e-9) };
+    struct geometric q = { p, log(1 - p), (1 - p) * (1 + 1e-9), 0.0, NULL };
+    return q;
+}
+
+/* geometric_of(t->p), reading gaps off t. */
+static inline struct geometric geometric_tabled(const struct geometric_table *t)
+{
+    struct geometric q = geometric_of(t->p);
+    q.rough = 0.69314718055994530942 / q.log_q;
+    q.t = t;
     return q;
 }
 
 static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
 {
-    double u = frng_uniform_pos(g);
+    unsigned long x;
+    do
+        x = frng_get(g);
+    while (x == 0);
+    double u = (double)x / 4294967296.0;   /* gsl_rng_uniform_pos */
     if (q->p == 1.0 || u >= q->sure)
         return 0;
+    const struct geometric_table *t = q->t;
+    if (t) {
+        /* log2(u) within about 0.01 from x's leading bit and a parabola,
+         * then the thresholds settle the gap. */
+        int e = (int)(8 * sizeof x) - 1 - __builtin_clzl(x);            /* x = 2^e (1 + m) */
+        double m = (double)x * (1.0 / (double)(1UL << e)) - 1.0;   /* in [0, 1) */
+        double rough = ((double)(e - 32) + m * (1.3466 - 0.3466 * m)) * q->rough;
+        uint32_t k = rough <= 0.0 ? 0 : rough >= (double)t->kmax ? t->kmax : (uint32_t)rough;
+        while (k > 0 && x > t->last[k])
+            k--;
+        while (k < t->kmax && x <= t->last[k + 1])
+            k++;
+        if (k < t->kmax)
+            return k;
+    }
     return (uint64_t)(log(u) / q->log_q + 1) - 1;
 }
 
@@ -95,11 +143,19 @@ struct trials {
     uint64_t skip;   /* failures still to come before the next success */
 };
 
+/* Start a process with gaps q (0 < q.p < 1) drawing on g. */
+static inline struct trials trials_start_with(struct geometric q, struct frng *g)
+{
+    struct trials t = { q, 0 };
+    t.skip = geometric_gap(&t.q, g);
+    return t;
+}
+
 /* Start a process drawing on g; p outside (0,1) is handled by trials_take
  * without draws. */
 static inline struct trials trials_start(double p, struct frng *g)
 {
-    struct trials t = { { p, 0.0, 0.0 }, 0 };
+    struct trials t = { { p, 0.0, 0.0, 0.0, NULL }, 0 };
     if (p > 0.0 && p < 1.0) {
         t.q = geometric_of(p);
         t.skip = geometric_gap(&t.q, g);

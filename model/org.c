@@ -63,7 +63,9 @@ void org_init(struct world *w, struct org *o, size_t index)
      * with chance init.staff_socialised, and random (March's newcomer) elsewhere. */
     struct frng g;
     frng_load(&g, r);
-    struct trials socialised = trials_start(p->init_staff_socialised, &g);
+    struct trials socialised = w->init_table.p == p->init_staff_socialised && w->init_table.kmax > 0
+                                   ? trials_start_with(geometric_tabled(&w->init_table), &g)
+                                   : trials_start(p->init_staff_socialised, &g);
     const float voice = (float)p->voice_initial;
     const uint32_t team_size = (uint32_t)p->org_team_size;
     for (uint32_t i = 0; i < o->n; i++) {

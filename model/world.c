@@ -182,6 +182,13 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
 
     w->market = w;
     w->intervene = 1;
+    if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0)
+        geometric_table_init(&w->init_table, p->init_staff_socialised);
+    if (p->culture_socialisation > 0.0 && p->culture_socialisation < 1.0) {
+        geometric_table_init(&w->social_table, p->culture_socialisation);
+        for (size_t i = 0; i < w->n_orgs; i++)
+            w->orgs[i].social_table = &w->social_table;
+    }
     char why[400];
     if (schedule_parse(p->intervention_schedule, &w->schedule, why, sizeof why)
         || exit_parse(p->intervention_exit, &w->exit, why, sizeof why)) {

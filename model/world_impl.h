@@ -5,6 +5,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "draw.h"
 #include "params.h"
 #include "rng.h"
 #include "schedule.h"
@@ -85,6 +86,7 @@ struct org {
     struct levers lv;
 
     struct frng rng[ORG_STREAMS];   /* its own streams' states: org_rng */
+    const struct geometric_table *social_table;   /* the sector's, for culture.socialisation */
 };
 
 /* The state of one of an organisation's streams (RNG_INIT, then RNG_PEERS
@@ -150,6 +152,8 @@ struct world {
     uint32_t max_teams;        /* the largest organisation's teams */
     const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
+    struct geometric_table social_table;   /* socialisation's gaps (culture.socialisation in (0, 1)) */
+    struct geometric_table init_table;     /* a starting member's copied dimensions' (init.staff_socialised) */
 };
 
 static inline int belief_match(uint64_t known, uint64_t value, struct belief ref)

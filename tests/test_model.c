@@ -608,6 +608,48 @@ static void inline_draws_match_gsl(void **state)
     }
 }
 
+/* A geometric table's gaps are GSL's formula's: around every threshold, over
+ * x at a stride through all 2^32, and drawn from streams against
+ * gsl_ran_geometric. */
+static void geometric_tables_give_gsl_gaps(void **state)
+{
+    (void)state;
+    static const double chances[] = { 0.05, 0.01, 0.2, 0.5, 0.9, 1e-3, 1e-7 };
+    static struct geometric_table t;
+    for (size_t c = 0; c < sizeof chances / sizeof chances[0]; c++) {
+        double p = chances[c], log_q = log(1 - p);
+        geometric_table_init(&t, p);
+        assert_true(t.kmax > 0 && t.kmax <= GEOMETRIC_TABLE_GAPS);
+        struct geometric q = geometric_tabled(&t);
+        /* The table alone: the gap read off for x, against the formula. */
+        for (uint32_t k = 1; k <= t.kmax; k++)
+            for (long dx = -2; dx <= 2; dx++) {
+                long x = (long)t.last[k] + dx;
+                if (x < 1 || x > 0xffffffffL)
+                    continue;
+                uint64_t want = (uint64_t)(log((double)x / 4294967296.0) / log_q + 1) - 1;
+                assert_true((want >= k) == (x <= (long)t.last[k]));
+            }
+        for (unsigned long x = 1; x < 0xffffffffUL; x += 9973) {
+            uint64_t want = (uint64_t)(log((double)x / 4294967296.0) / log_q + 1) - 1, got = 0;
+            while (got < t.kmax && x <= t.last[got + 1])
+                got++;
+            if (got < t.kmax)
+                assert_int_equal(got, want);
+            else
+                assert_true(want >= t.kmax);
+        }
+        /* Drawn: the whole of geometric_gap, rough logarithm and all. */
+        gsl_rng *r = rng_stream_alloc(31, RNG_CULTURE, c);
+        assert_non_null(r);
+        struct frng g;
+        frng_load(&g, r);
+        for (int k = 0; k < 300000; k++)
+            assert_int_equal(geometric_gap(&q, &g), (uint64_t)gsl_ran_geometric(r, p) - 1);
+        gsl_rng_free(r);
+    }
+}
+
 /* draw_ternary, five digits at a time, is the digit-by-digit draw it replaced. */
 static void ternary_draws_match_digit_by_digit(void **state)
 {
@@ -908,6 +950,7 @@ int main(void)
         cmocka_unit_test(streams_are_independent),
         cmocka_unit_test(inline_draws_match_gsl),
         cmocka_unit_test(ternary_draws_match_digit_by_digit),
+        cmocka_unit_test(geometric_tables_give_gsl_gaps),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
