@@ -87,6 +87,14 @@ static double leave_rate(const struct params *p, const struct org *o)
     return rate > 1.0 ? 1.0 : rate;
 }
 
+/* The gaps between leavers: off the labour market's table when the rate is
+ * staff.turnover itself (no pressure), which it mostly is. */
+static struct geometric leave_gaps(const struct world *w, double rate)
+{
+    const struct geometric_table *t = &w->market->leave_table;
+    return t->kmax > 0 && t->p == rate ? geometric_tabled(t) : geometric_of(rate);
+}
+
 static int lane_push(struct lane *ln, const struct hire *h)
 {
     if (ln->n_hires == ln->cap_hires) {
@@ -127,7 +135,7 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
     double rate = leave_rate(p, o);
     if (rate > 0.0) {
         /* Skip from leaver to leaver with geometric gaps: one draw per leaver, not per member. */
-        struct geometric q = geometric_of(rate);
+        struct geometric q = leave_gaps(w, rate);
         for (uint64_t i = geometric_gap(&q, &leaving); i < o->n; i += geometric_gap(&q, &leaving) + 1) {
             hire_draw(w, o, (uint32_t)i, &hiring, &h);
             if (lane_push(ln, &h))
@@ -160,7 +168,7 @@ static void leave_and_hire(struct world *w, struct org *o)
     double rate = leave_rate(p, o);
     if (rate <= 0.0)
         return;
-    struct geometric q = geometric_of(rate);
+    struct geometric q = leave_gaps(w, rate);
     struct frng g;
     g = *org_rng(o, RNG_WORKFORCE);
     for (uint64_t i = geometric_gap(&q, &g); i < o->n; i += geometric_gap(&q, &g) + 1) {

@@ -65,9 +65,10 @@ static void place_staff(struct world *w)
  * own. Returns 0, or -1 when memory runs out (the old lanes kept). */
 int world_lanes(struct world *w, int threads)
 {
-    struct lane *ln = calloc((size_t)threads, sizeof *ln);
+    struct lane *ln = aligned_alloc(_Alignof(struct lane), (size_t)threads * sizeof *ln);
     if (!ln)
         return -1;
+    memset(ln, 0, (size_t)threads * sizeof *ln);
     ln[0].team_sum = w->team_sum;
     ln[0].team_n = w->team_n;
     ln[0].bytes = (size_t)threads * sizeof *ln;
@@ -182,6 +183,8 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
 
     w->market = w;
     w->intervene = 1;
+    if (p->staff_turnover > 0.0 && p->staff_turnover < 1.0)
+        geometric_table_init(&w->leave_table, p->staff_turnover);
     if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0)
         geometric_table_init(&w->init_table, p->init_staff_socialised);
     if (p->culture_socialisation > 0.0 && p->culture_socialisation < 1.0) {

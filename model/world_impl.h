@@ -108,9 +108,10 @@ struct hire {
 #define HIRE_ENTRANT UINT32_MAX
 #define LEAVERS_DEFERRED UINT32_MAX   /* o->leavers while its hires are drawn in the second pass */
 
-/* One thread's work buffers. */
+/* One thread's work buffers, each on cache lines of its own (a hire pushed
+ * by one thread must not evict another thread's lane). */
 struct lane {
-    double *team_sum;          /* per-team sums of the voice phase (lane 0: the world's own) */
+    _Alignas(64) double *team_sum; /* per-team sums of the voice phase (lane 0: the world's own) */
     uint32_t *team_n;
     struct hire *hires;        /* this month's hires of the lane's organisations, in order */
     size_t n_hires, cap_hires;
@@ -154,6 +155,7 @@ struct world {
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
     struct geometric_table social_table;   /* socialisation's gaps (culture.socialisation in (0, 1)) */
     struct geometric_table init_table;     /* a starting member's copied dimensions' (init.staff_socialised) */
+    struct geometric_table leave_table;    /* leavers' (staff.turnover, without pressure) */
 };
 
 static inline int belief_match(uint64_t known, uint64_t value, struct belief ref)
