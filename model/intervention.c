@@ -156,10 +156,23 @@ static void step_org(struct world *w, struct org *o)
     iv->interim_months += o->interims + (iv->interim_leader_until >= w->month ? 1 : 0);
 }
 
+/* Whether this month's step_org can change anything of o: not when nothing
+ * has begun and nothing triggers, and no interim is in post to cost. Worked
+ * out with o's last phase before the interventions (regulator_step_org), on
+ * o's thread, so the pass in order touches only the organisations that have
+ * something to do. */
+int intervention_pending(const struct world *w, const struct org *o)
+{
+    const struct intervention *iv = &o->iv;
+    return iv->state != IV_NONE || (o->obs.rating == RATING_INADEQUATE && eligible(w, o)) || o->interims > 0
+           || iv->interim_leader_until >= w->month || iv->active != 0;
+}
+
 void intervention_step(struct world *w)
 {
     if (!w->intervene)
         return;
     for (size_t i = 0; i < w->n_orgs; i++)
-        step_org(w, &w->orgs[i]);
+        if (!w->pending || w->pending[i])
+            step_org(w, &w->orgs[i]);
 }

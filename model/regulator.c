@@ -64,6 +64,8 @@ void regulator_step_org(struct world *w, struct org *o)
         regulator_inspect(o, p, w->month);
     if (o->obs.rating == RATING_INADEQUATE)
         o->hist.months_inadequate++;
+    if (w->pending)   /* the last phase before the interventions': whether o has one to step */
+        w->pending[o->index] = (uint8_t)intervention_pending(w, o);
 }
 
 static void regulator_block(void *ctx, size_t begin, size_t end, int thread)

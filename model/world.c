@@ -183,6 +183,12 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
 
     w->market = w;
     w->intervene = 1;
+    w->pending = counted_calloc(w, w->n_orgs, sizeof *w->pending);
+    if (!w->pending) {
+        gsl_rng_free(net);
+        world_free(w);
+        return NULL;
+    }
     if (p->staff_turnover > 0.0 && p->staff_turnover < 1.0)
         geometric_table_init(&w->leave_table, p->staff_turnover);
     if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0)
@@ -235,6 +241,7 @@ void world_free(world *w)
     free(w->tie_strength);
     free(w->team_sum);
     free(w->team_n);
+    free(w->pending);
     pool_free(w->pool);
     lanes_free(w->lanes, w->threads);
     gsl_rng_free(w->rng_standard);
@@ -365,7 +372,7 @@ size_t world_estimate_bytes(const struct params *p)
     const struct world *w = NULL;   /* for the sizes of its arrays' elements only */
     const size_t per_staff = sizeof *w->known + sizeof *w->value + sizeof *w->voice + sizeof *w->tenure
                              + sizeof *w->team + sizeof *w->contract;
-    const size_t per_org = sizeof *w->orgs;   /* its streams' states inside */
+    const size_t per_org = sizeof *w->orgs + sizeof *w->pending;   /* its streams' states inside */
     if (checked_mul(orgs - (focal ? 1 : 0), (size_t)p->org_staff, &staff)
         || checked_add(staff, focal ? (size_t)p->focal_staff : 0, &staff)
         || checked_mul(orgs, (size_t)p->peers_degree + 1, &ties)

@@ -151,6 +151,7 @@ struct world {
     struct pool *pool;
     struct lane *lanes;        /* one per thread */
     uint32_t max_teams;        /* the largest organisation's teams */
+    uint8_t *pending;          /* per organisation: intervention_pending this month (NULL: step all) */
     const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
     struct geometric_table social_table;   /* socialisation's gaps (culture.socialisation in (0, 1)) */
@@ -179,6 +180,7 @@ void leadership_step(struct world *w);
 void observe_step(struct world *w);
 void regulator_step(struct world *w);
 void intervention_step(struct world *w);
+int intervention_pending(const struct world *w, const struct org *o);
 
 /* Per-organisation pieces: what world_step runs organisation by
  * organisation, and tests of one submodel. */
