@@ -55,6 +55,13 @@ else ifeq ($(BENCH_TIMERS),1)
 BUILD := build/bench
 ALL_CFLAGS += -DTURNAROUND_BENCH_TIMERS
 BIN := build/bench/bin
+else ifeq ($(SANITIZE),thread)
+# make test SANITIZE=thread: ThreadSanitizer, for the threads that step a
+# replication's organisations (--threads) and run compare's replications (--jobs).
+BUILD := build/tsan
+ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+BIN := build/tsan/bin
 else ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -79,7 +86,7 @@ SLOW_TESTS := $(BUILD)/tests/test_patterns_slow $(BUILD)/tests/test_patterns_ful
 VALIDATE_TESTS := $(BUILD)/tests/test_validate
 FAST_TESTS := $(filter-out $(SLOW_TESTS) $(VALIDATE_TESTS), $(TESTS))
 
-.PHONY: all deps demo test check-patterns check-slow validate bench mpi fuzz clean install uninstall FORCE
+.PHONY: all deps demo test check-patterns check-slow check-threads validate bench mpi fuzz clean install uninstall FORCE
 all: $(BIN)/turnaround
 
 deps:
@@ -172,6 +179,16 @@ check-patterns: deps
 	  if [ $$fail -ne 0 ]; then echo "make check-patterns: FAILED"; exit 1; fi; echo "make check-patterns: all passed"
 
 check-slow: check-patterns
+
+# The threads that step a replication's organisations, under ThreadSanitizer:
+# the model's tests (1 to 4 threads, forecasts in parallel) and a compare with
+# --threads 2 --jobs 2, stopping at the first report (about a minute).
+check-threads: deps
+	$(MAKE) --no-print-directory SANITIZE=thread build/tsan/tests/test_model build/tsan/bin/turnaround
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_model
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/turnaround compare scenarios/doncaster.cfg --reps 4 --threads 2 \
+	  --jobs 2 --set sector.orgs=12 --no-plot --quiet --force --out build/tsan/compare
+	@echo "make check-threads: no data race reported"
 
 # Each real figure beside the model's, from the scenarios as shipped (about ten seconds).
 validate: deps
