@@ -422,6 +422,24 @@ static int too_long(const char *cmd, const char *opt, const char *v, size_t max)
 #define OUT_MAX 1000
 
 /* --max-memory SIZE, shared by the commands that run the model. */
+/* The whole number from 1 to most that option name takes (written as a), into
+ * *out; non-zero, having said why, when it is missing or out of range. */
+static int count_option(int argc, char **argv, int *i, const char *a, const char *cmd, const char *name, int most,
+                        int *out)
+{
+    const char *v = option_value(argc, argv, i, a);
+    if (!v)
+        return -1;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || end == v || n < 1 || n > most) {
+        usage_error("%s: %s expects a whole number from 1 to %d, found '%s'", cmd, name, most, v);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
 static int max_memory_option(int argc, char **argv, int *i, const char *a, const char *cmd)
 {
     const char *v = option_value(argc, argv, i, a);
@@ -534,25 +552,11 @@ static int cmd_run(int argc, char **argv, int compare)
             no_plot = 1;
         } else if (strcmp(a, "--live") == 0) {
             live = 1;
-        } else if (option_is(a, "--jobs")) {
-            const char *v = option_value(argc, argv, &i, a);
-            char *end;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v)
+        } else if (option_is(a, "--jobs") || option_is(a, "--threads")) {
+            int is_jobs = option_is(a, "--jobs");
+            if (count_option(argc, argv, &i, a, compare ? "compare" : "run", is_jobs ? "--jobs" : "--threads",
+                             is_jobs ? 256 : WORLD_MAX_THREADS, is_jobs ? &jobs : &threads))
                 return EXIT_USAGE;
-            if (*end || n < 1 || n > 256)
-                return usage_error("%s: --jobs expects a whole number from 1 to 256, found '%s'", compare ? "compare" : "run", v);
-            jobs = (int)n;
-        } else if (option_is(a, "--threads")) {
-            const char *v = option_value(argc, argv, &i, a);
-            char *end;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v)
-                return EXIT_USAGE;
-            if (*end || n < 1 || n > WORLD_MAX_THREADS)
-                return usage_error("%s: --threads expects a whole number from 1 to %d, found '%s'",
-                                   compare ? "compare" : "run", WORLD_MAX_THREADS, v);
-            threads = (int)n;
         } else if (option_is(a, "--animate")) {
             if (!(animate = option_value(argc, argv, &i, a)))
                 return EXIT_USAGE;

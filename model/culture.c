@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "draw.h"
-#include "pool.h"
 #include "world_impl.h"
 
 #define PLANES 32
@@ -235,17 +234,4 @@ void culture_step_org(struct org *o, const struct params *p)
         }
     }
     *org_rng(o, RNG_CULTURE) = ps.g;
-}
-
-static void culture_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++)
-        culture_step_org(&w->orgs[i], &w->p);
-}
-
-void culture_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, culture_block, w);
 }

@@ -1,5 +1,4 @@
 /* leadership: the leader's openness and outward orientation, and leader churn. */
-#include "pool.h"
 #include "draw.h"
 #include "world_impl.h"
 
@@ -42,28 +41,13 @@ static int leader_leaves(struct frng *r, double turnover)
 
 void leadership_step_org(struct world *w, struct org *o)
 {
-    {
-        if (o->iv.interim_leader_until >= 0 && w->month >= o->iv.interim_leader_until) {
-            leadership_change(o, &w->p, w->dim_mask);
-            o->iv.interim_leader_until = -1;
-        } else if (w->p.leader_turnover > 0.0 && leader_leaves(org_rng(o, RNG_LEADER), w->p.leader_turnover)) {
-            leadership_change(o, &w->p, w->dim_mask);
-            o->iv.interim_leader_until = -1;   /* an interim leader who leaves early ends the contract */
-        }
-        o->openness += o->lv.coaching * (1.0 - o->openness);
-        o->outward += o->lv.coaching * (1.0 - o->outward);
+    if (o->iv.interim_leader_until >= 0 && w->month >= o->iv.interim_leader_until) {
+        leadership_change(o, &w->p, w->dim_mask);
+        o->iv.interim_leader_until = -1;
+    } else if (w->p.leader_turnover > 0.0 && leader_leaves(org_rng(o, RNG_LEADER), w->p.leader_turnover)) {
+        leadership_change(o, &w->p, w->dim_mask);
+        o->iv.interim_leader_until = -1;   /* an interim leader who leaves early ends the contract */
     }
-}
-
-static void leadership_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++)
-        leadership_step_org(w, &w->orgs[i]);
-}
-
-void leadership_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, leadership_block, w);
+    o->openness += o->lv.coaching * (1.0 - o->openness);
+    o->outward += o->lv.coaching * (1.0 - o->outward);
 }

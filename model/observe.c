@@ -1,7 +1,6 @@
 /* observe: the month's measures of each organisation. */
 #include <math.h>
 
-#include "pool.h"
 #include "world_impl.h"
 
 /* True quality judges each member's practice against the sector's standard,
@@ -37,17 +36,4 @@ void observe_org(const struct world *w, struct org *o)
     ob->measured = NAN;
     if (ob->quality < o->hist.min_quality)
         o->hist.min_quality = ob->quality;
-}
-
-static void observe_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++)
-        observe_org(w, &w->orgs[i]);
-}
-
-void observe_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, observe_block, w);
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "draw.h"
-#include "pool.h"
 #include "world_impl.h"
 
 struct edge {
@@ -154,19 +153,6 @@ void peers_step_org(struct world *w, struct org *o)
 {
     bench_org(w, o);
     peers_ties_org(w, o);
-}
-
-static void peers_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++)
-        peers_step_org(w, &w->orgs[i]);
-}
-
-void peers_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, peers_block, w);
 }
 
 double peers_insularity(const struct world *w, const struct org *o)

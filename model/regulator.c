@@ -7,7 +7,6 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-#include "pool.h"
 #include "world_impl.h"
 
 int regulator_rate(const struct params *p, double measured)
@@ -66,17 +65,4 @@ void regulator_step_org(struct world *w, struct org *o)
         o->hist.months_inadequate++;
     if (w->pending)   /* the last phase before the interventions': whether o has one to step */
         w->pending[o->index] = (uint8_t)intervention_pending(w, o);
-}
-
-static void regulator_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++)
-        regulator_step_org(w, &w->orgs[i]);
-}
-
-void regulator_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, regulator_block, w);
 }

@@ -4,7 +4,6 @@
  * (members' voice changed the code this month) and falls after a blame event.
  * Each member's voice moves toward a climate that mixes the organisation's
  * safety with the mean voice of their team. */
-#include "pool.h"
 #include "world_impl.h"
 
 void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n)
@@ -49,17 +48,4 @@ void voice_step_org(struct org *o, const struct params *p, double *team_sum, uin
         float climate = org_part + tw * (float)team_sum[o->team[i]];
         o->voice[i] = v + adapt * (climate - v);
     }
-}
-
-static void voice_block(void *ctx, size_t begin, size_t end, int thread)
-{
-    struct world *w = ctx;
-    struct lane *ln = &w->lanes[thread];
-    for (size_t i = begin; i < end; i++)
-        voice_step_org(&w->orgs[i], &w->p, ln->team_sum, ln->team_n);
-}
-
-void voice_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, voice_block, w);
 }

@@ -190,15 +190,6 @@ void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln)
     workforce_draw_org(w, o, ln);
 }
 
-static void draw_block(void *ctx, size_t begin, size_t end, int t)
-{
-    struct world *w = ctx;
-    struct lane *ln = &w->lanes[t];
-    ln->n_hires = 0;
-    for (size_t i = begin; i < end; i++)
-        workforce_draw_block_org(w, &w->orgs[i], ln);
-}
-
 /* The lanes hold the hires of consecutive blocks of organisations, in order:
  * copy them in that order. */
 void workforce_settle(struct world *w)
@@ -230,10 +221,4 @@ void workforce_settle(struct world *w)
             }
         }
     }
-}
-
-void workforce_step(struct world *w)
-{
-    pool_run(w->pool, w->n_orgs, draw_block, w);
-    workforce_settle(w);
 }

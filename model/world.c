@@ -248,6 +248,108 @@ void world_free(world *w)
     free(w);
 }
 
+/* Each organisation's step of a phase, on the lane of the thread that runs it. */
+typedef void org_step(struct world *w, struct org *o, struct lane *ln);
+
+struct each {
+    struct world *w;
+    org_step *step;
+};
+
+static void each_block(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct each *e = ctx;
+    for (size_t i = begin; i < end; i++)
+        e->step(e->w, &e->w->orgs[i], &e->w->lanes[thread]);
+}
+
+/* step for every organisation, in blocks of consecutive ones, one a thread. */
+static void each_org(struct world *w, org_step *step)
+{
+    struct each e = { w, step };
+    pool_run(w->pool, w->n_orgs, each_block, &e);
+}
+
+static void start_lanes(struct world *w)
+{
+    for (int t = 0; t < pool_threads(w->pool); t++)
+        w->lanes[t].n_hires = 0;
+}
+
+/* The phases one at a time, each over every organisation (the ODD's
+ * schedule as it reads; make bench's timer build runs it). */
+static void peers_one(struct world *w, struct org *o, struct lane *ln)
+{
+    (void)ln;
+    peers_step_org(w, o);
+}
+
+static void culture_one(struct world *w, struct org *o, struct lane *ln)
+{
+    (void)ln;
+    culture_step_org(o, &w->p);
+}
+
+static void voice_one(struct world *w, struct org *o, struct lane *ln)
+{
+    voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
+}
+
+static void leadership_one(struct world *w, struct org *o, struct lane *ln)
+{
+    (void)ln;
+    leadership_step_org(w, o);
+}
+
+static void observe_one(struct world *w, struct org *o, struct lane *ln)
+{
+    (void)ln;
+    observe_org(w, o);
+}
+
+static void regulator_one(struct world *w, struct org *o, struct lane *ln)
+{
+    (void)ln;
+    regulator_step_org(w, o);
+}
+
+void peers_step(struct world *w)
+{
+    each_org(w, peers_one);
+}
+
+void culture_step(struct world *w)
+{
+    each_org(w, culture_one);
+}
+
+void voice_step(struct world *w)
+{
+    each_org(w, voice_one);
+}
+
+void workforce_step(struct world *w)
+{
+    start_lanes(w);
+    each_org(w, workforce_draw_block_org);
+    workforce_settle(w);
+}
+
+void leadership_step(struct world *w)
+{
+    each_org(w, leadership_one);
+}
+
+void observe_step(struct world *w)
+{
+    each_org(w, observe_one);
+}
+
+void regulator_step(struct world *w)
+{
+    each_org(w, regulator_one);
+}
+
 /* The monthly schedule, organisation by organisation. Between the sector's
  * standard moving and the workforce's copying of hires, and again between
  * that and the interventions, each phase of each organisation reads and
@@ -258,30 +360,20 @@ void world_free(world *w)
  * members in cache from phase to phase, and the threads meet twice a month
  * instead of once a phase. */
 #ifndef TURNAROUND_BENCH_TIMERS
-static void first_block(void *ctx, size_t begin, size_t end, int thread)
+static void first_one(struct world *w, struct org *o, struct lane *ln)
 {
-    struct world *w = ctx;
-    struct lane *ln = &w->lanes[thread];
-    ln->n_hires = 0;
-    for (size_t i = begin; i < end; i++) {
-        struct org *o = &w->orgs[i];
-        peers_step_org(w, o);
-        culture_step_org(o, &w->p);
-        voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
-        workforce_draw_block_org(w, o, ln);
-    }
+    peers_step_org(w, o);
+    culture_step_org(o, &w->p);
+    voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
+    workforce_draw_block_org(w, o, ln);
 }
 
-static void second_block(void *ctx, size_t begin, size_t end, int thread)
+static void second_one(struct world *w, struct org *o, struct lane *ln)
 {
-    struct world *w = ctx;
-    (void)thread;
-    for (size_t i = begin; i < end; i++) {
-        struct org *o = &w->orgs[i];
-        leadership_step_org(w, o);
-        observe_org(w, o);
-        regulator_step_org(w, o);
-    }
+    (void)ln;
+    leadership_step_org(w, o);
+    observe_org(w, o);
+    regulator_step_org(w, o);
 }
 #endif
 
@@ -303,9 +395,10 @@ void world_step(world *w)
     BENCH_PHASE(INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
 #else
     standard_drift(w);                               /* the sector's standard of good practice moves */
-    pool_run(w->pool, w->n_orgs, first_block, w);    /* peers, culture, voice; the workforce's leavers and the draws of their hires */
+    start_lanes(w);
+    each_org(w, first_one);                          /* peers, culture, voice; the workforce's leavers and the draws of their hires */
     workforce_settle(w);                             /* hires' beliefs copied, organisation by organisation */
-    pool_run(w->pool, w->n_orgs, second_block, w);   /* leadership, observe, regulator */
+    each_org(w, second_one);                         /* leadership, observe, regulator */
     intervention_step(w);                            /* triggers, the strategies of the current phase, exit tests */
 #endif
 }
