@@ -56,8 +56,8 @@ BUILD := build/bench
 ALL_CFLAGS += -DTURNAROUND_BENCH_TIMERS
 BIN := build/bench/bin
 else ifeq ($(SANITIZE),thread)
-# make test SANITIZE=thread: ThreadSanitizer, for the threads that step a
-# replication's organisations (--threads) and run compare's replications (--jobs).
+# SANITIZE=thread: ThreadSanitizer, for make check-threads (the threads that step a
+# replication's organisations and run compare's replications; serve's tests do not pass under it).
 BUILD := build/tsan
 ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=thread
