@@ -122,7 +122,7 @@ static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
         /* log2(u) within about 0.01 from x's leading bit and a parabola,
          * then the thresholds settle the gap. */
         int e = (int)(8 * sizeof x) - 1 - __builtin_clzl(x);            /* x = 2^e (1 + m) */
-        double m = (double)x * (1.0 / (double)(1UL << e)) - 1.0;   /* in [0, 1) */
+        double m = (double)(x << (31 - e)) * 0x1p-31 - 1.0;             /* in [0, 1), exactly */
         double rough = ((double)(e - 32) + m * (1.3466 - 0.3466 * m)) * q->rough;
         uint32_t k = rough <= 0.0 ? 0 : rough >= (double)t->kmax ? t->kmax : (uint32_t)rough;
         while (k > 0 && x > t->last[k])
