@@ -1,8 +1,8 @@
 /* draw: fast random draws on bit sets, shared by the processes that make many.
  *
- * The model's streams are GSL taus2 generators (rng_stream_alloc). The hot
- * loops copy a stream's state into a struct frng, draw from the copy inline
- * and store it back: the same numbers gsl_rng_get, gsl_rng_uniform,
+ * The model's streams are GSL taus2 streams: an organisation holds their
+ * states (struct frng, rng.h). The hot loops copy a state, draw from the
+ * copy inline and store it back: the same numbers gsl_rng_get, gsl_rng_uniform,
  * gsl_rng_uniform_pos, gsl_rng_uniform_int and gsl_ran_geometric give on that
  * stream (tests/test_model.c checks them against GSL draw by draw), without a
  * call through the generator's type for each. */

@@ -61,8 +61,7 @@ void org_init(struct world *w, struct org *o, size_t index)
 
     /* A starting member's beliefs are copied from the code on each dimension
      * with chance init.staff_socialised, and random (March's newcomer) elsewhere. */
-    struct frng g;
-    frng_load(&g, r);
+    struct frng g = *org_rng(o, RNG_INIT);   /* r's state, drawn inline from here */
     struct trials socialised = w->init_table.p == p->init_staff_socialised && w->init_table.kmax > 0
                                    ? trials_start_with(geometric_tabled(&w->init_table), &g)
                                    : trials_start(p->init_staff_socialised, &g);
@@ -81,7 +80,7 @@ void org_init(struct world *w, struct org *o, size_t index)
         o->team[i] = (uint16_t)(i / team_size);
         o->contract[i] = CONTRACT_PERMANENT;
     }
-    frng_store(&g, r);
+    *org_rng(o, RNG_INIT) = g;
     o->index = index;
     levers_reset(&o->lv);
     o->iv.trigger_month = o->iv.start_month = o->iv.exit_month = -1;

@@ -126,16 +126,14 @@ void peers_ties_org(struct world *w, struct org *o)
 static void bench_org(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
-    gsl_rng r_ = rng_over(org_rng(o, RNG_PEERS)), *r = &r_;
     double total = 0.0;
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
         total += w->tie_strength[t];
     double p_peer = total > 0.0 ? 1.0 - exp(-p->peers_learning * total) : 0.0;
     double p_see = 1.0 - (1.0 - p->org_feedback) * (1.0 - p_peer);
-    struct frng g;
-    frng_load(&g, r);
+    struct frng g = *org_rng(o, RNG_PEERS);
     uint64_t seen = draw_each(p->culture_dimensions, p_see, &g);
-    frng_store(&g, r);
+    *org_rng(o, RNG_PEERS) = g;
     o->bench.known |= seen;
     o->bench.value = (o->bench.value & ~seen) | (w->standard.value & seen);
     if (o->lv.show_view > 0.0) {

@@ -12,6 +12,7 @@
  * parallel; the copying then follows in order (workforce_step). */
 #include <stdlib.h>
 
+#include "checked.h"
 #include "draw.h"
 #include "pool.h"
 #include "world_impl.h"
@@ -98,8 +99,10 @@ static struct geometric leave_gaps(const struct world *w, double rate)
 static int lane_push(struct lane *ln, const struct hire *h)
 {
     if (ln->n_hires == ln->cap_hires) {
-        size_t cap = ln->cap_hires ? 2 * ln->cap_hires : 256;
-        struct hire *more = cap < ln->cap_hires ? NULL : realloc(ln->hires, cap * sizeof *more);
+        size_t cap, bytes;
+        if (checked_mul(ln->cap_hires ? ln->cap_hires : 128, 2, &cap) || checked_mul(cap, sizeof *ln->hires, &bytes))
+            return -1;
+        struct hire *more = realloc(ln->hires, bytes);
         if (!more)
             return -1;
         ln->bytes += (cap - ln->cap_hires) * sizeof *more;
@@ -176,12 +179,6 @@ static void leave_and_hire(struct world *w, struct org *o)
         o->leavers++;
     }
     *org_rng(o, RNG_WORKFORCE) = g;
-}
-
-void workforce_step_org(struct world *w, struct org *o)
-{
-    tenure_tick(o);
-    leave_and_hire(w, o);
 }
 
 void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln)

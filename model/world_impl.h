@@ -192,7 +192,6 @@ void workforce_settle(struct world *w);                                         
 void culture_step_org(struct org *o, const struct params *p);
 void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n);
 void peers_ties_org(struct world *w, struct org *o);
-void workforce_step_org(struct world *w, struct org *o);
 int workforce_draw_org(struct world *w, struct org *o, struct lane *ln);
 void workforce_apply_org(struct world *w, struct org *o, const struct hire *h);
 void workforce_hire(struct world *w, struct org *o, uint32_t slot);
