@@ -811,6 +811,57 @@ static void organisation_by_organisation_is_phase_by_phase(void **state)
     world_free(d);
 }
 
+/* When a thread's buffer of hires cannot grow, that organisation's hires are
+ * drawn one at a time in the second pass instead, with the same draws: the
+ * month ends as if nothing had failed. */
+static void hires_drawn_late_when_the_buffer_is_full(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    world *a = make(&p, 5), *b = make(&p, 5);
+    for (int month = 0; month < 30; month++) {
+        world_step(a);
+        if (month != 20) {
+            step_phase_by_phase(b);
+            assert_same_worlds(a, b);
+            continue;
+        }
+        /* Month 21, phase by phase, with organisation 3's lane full: a
+         * buffer as long as memory can count, so growing it overflows. */
+        b->month++;
+        standard_drift(b);
+        peers_step(b);
+        culture_step(b);
+        voice_step(b);
+        b->lanes[0].n_hires = 0;
+        struct lane full = { 0 };
+        full.n_hires = full.cap_hires = SIZE_MAX / 32;
+        uint64_t streams[2] = { 0 };
+        for (size_t i = 0; i < b->n_orgs; i++) {
+            struct org *o = &b->orgs[i];
+            if (i == 3) {
+                streams[0] = org_rng(o, RNG_HIRING)->s1;
+                streams[1] = org_rng(o, RNG_WORKFORCE)->s1;
+            }
+            workforce_draw_block_org(b, o, i == 3 ? &full : &b->lanes[0]);
+        }
+        const struct org *o3 = &b->orgs[3];
+        assert_int_equal(o3->leavers, LEAVERS_DEFERRED);
+        assert_int_equal(full.n_hires, SIZE_MAX / 32);   /* nothing pushed, nothing drawn */
+        assert_int_equal(org_rng(&b->orgs[3], RNG_HIRING)->s1, streams[0]);
+        assert_int_equal(org_rng(&b->orgs[3], RNG_WORKFORCE)->s1, streams[1]);
+        workforce_settle(b);
+        leadership_step(b);
+        observe_step(b);
+        regulator_step(b);
+        intervention_step(b);
+        assert_true(b->orgs[3].leavers > 0);   /* it did have leavers, drawn late */
+        assert_same_worlds(a, b);
+    }
+    world_free(a);
+    world_free(b);
+}
+
 static void streams_are_independent(void **state)
 {
     (void)state;
@@ -953,6 +1004,7 @@ int main(void)
         cmocka_unit_test(geometric_tables_give_gsl_gaps),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
+        cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
         cmocka_unit_test(memory_estimate_matches_the_allocation),
