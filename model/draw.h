@@ -251,10 +251,66 @@ static inline void draw_ternary(int dims, struct frng *g, uint64_t *known, uint6
  * order (the loop gsl_rng_uniform(r) < p, d = 0, 1, ...). */
 static inline uint64_t draw_each(int dims, double p, struct frng *g)
 {
+    /* u = x / 2^32 < p exactly when x < ceil(p 2^32): x is an integer and
+     * p 2^32 is p scaled by a power of two, exact. The state is stepped in
+     * 32-bit words, which truncate as taus2's masks do. */
+    double t = ceil(p * 4294967296.0);
+    uint64_t below = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT64_C(1) << 32 : (uint64_t)t;
+    uint32_t s1 = (uint32_t)g->s1, s2 = (uint32_t)g->s2, s3 = (uint32_t)g->s3;
     uint64_t bits = 0;
-    for (int d = 0; d < dims; d++)
-        bits |= (uint64_t)(frng_uniform(g) < p) << d;
+    for (int d = 0; d < dims; d++) {
+        s1 = ((s1 & 4294967294u) << 12) ^ (((s1 << 13) ^ s1) >> 19);
+        s2 = ((s2 & 4294967288u) << 4) ^ (((s2 << 2) ^ s2) >> 25);
+        s3 = ((s3 & 4294967280u) << 17) ^ (((s3 << 3) ^ s3) >> 11);
+        bits |= (uint64_t)((uint64_t)(s1 ^ s2 ^ s3) < below) << d;
+    }
+    g->s1 = s1;
+    g->s2 = s2;
+    g->s3 = s3;
     return bits;
+}
+
+/* draw_each for up to DRAW_GROUP streams at once, each with its own chance
+ * p[j]: the same bits, and the same states after, as draw_each on each
+ * stream in turn. The streams are independent, so their steps run side by
+ * side in vector lanes (GCC's vector extensions: SSE2 on x86-64, NEON on
+ * arm64). Lanes past n step a copy of stream 0 and are thrown away. */
+#define DRAW_GROUP 4
+typedef uint32_t draw_v4u __attribute__((vector_size(16)));
+
+static inline void draw_each_group(int dims, const double *p, struct frng *const *g, int n, uint64_t *out)
+{
+    draw_v4u s1, s2, s3, top;   /* top: the largest x that succeeds, in lanes that can */
+    int none[DRAW_GROUP];
+    for (int j = 0; j < DRAW_GROUP; j++) {
+        const struct frng *r = g[j < n ? j : 0];
+        s1[j] = (uint32_t)r->s1;
+        s2[j] = (uint32_t)r->s2;
+        s3[j] = (uint32_t)r->s3;
+        double t = ceil(p[j < n ? j : 0] * 4294967296.0);   /* x succeeds when x < t, as in draw_each */
+        none[j] = t <= 0.0;
+        top[j] = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT32_MAX : (uint32_t)(t - 1.0);
+    }
+    const draw_v4u c1 = { 4294967294u, 4294967294u, 4294967294u, 4294967294u };
+    const draw_v4u c2 = { 4294967288u, 4294967288u, 4294967288u, 4294967288u };
+    const draw_v4u c3 = { 4294967280u, 4294967280u, 4294967280u, 4294967280u };
+    draw_v4u lo = { 0, 0, 0, 0 }, hi = { 0, 0, 0, 0 };
+    for (int d = 0; d < dims; d++) {
+        s1 = ((s1 & c1) << 12) ^ (((s1 << 13) ^ s1) >> 19);
+        s2 = ((s2 & c2) << 4) ^ (((s2 << 2) ^ s2) >> 25);
+        s3 = ((s3 & c3) << 17) ^ (((s3 << 3) ^ s3) >> 11);
+        draw_v4u hit = (draw_v4u)((s1 ^ s2 ^ s3) <= top) & (1u << (d & 31));
+        if (d < 32)
+            lo |= hit;
+        else
+            hi |= hit;
+    }
+    for (int j = 0; j < n; j++) {
+        g[j]->s1 = s1[j];
+        g[j]->s2 = s2[j];
+        g[j]->s3 = s3[j];
+        out[j] = none[j] ? 0 : (uint64_t)lo[j] | (uint64_t)hi[j] << 32;
+    }
 }
 
 #endif

@@ -122,35 +122,43 @@ void peers_ties_org(struct world *w, struct org *o)
 /* Benchmarking: on each dimension the organisation's view of the standard is
  * refreshed to the sector's current standard, seen either in its own outcome
  * data (chance org.feedback) or through its peers (chance 1 - exp(-peers.learning
- * x total tie strength)): ties carry what good looks like. */
-static void bench_org(struct world *w, struct org *o)
+ * x total tie strength)): ties carry what good looks like. This is that
+ * chance; the dimensions seen are drawn on the organisation's peers stream,
+ * one uniform draw a dimension (draw_each). */
+double peers_bench_chance(const struct world *w, const struct org *o)
 {
     const struct params *p = &w->p;
     double total = 0.0;
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
         total += w->tie_strength[t];
     double p_peer = total > 0.0 ? 1.0 - exp(-p->peers_learning * total) : 0.0;
-    double p_see = 1.0 - (1.0 - p->org_feedback) * (1.0 - p_peer);
-    struct frng g = *org_rng(o, RNG_PEERS);
-    uint64_t seen = draw_each(p->culture_dimensions, p_see, &g);
-    *org_rng(o, RNG_PEERS) = g;
+    return 1.0 - (1.0 - p->org_feedback) * (1.0 - p_peer);
+}
+
+/* The peers phase of o, the dimensions seen in its benchmark already drawn. */
+void peers_step_seen(struct world *w, struct org *o, uint64_t seen)
+{
+    const struct params *p = &w->p;
     o->bench.known |= seen;
     o->bench.value = (o->bench.value & ~seen) | (w->standard.value & seen);
     if (o->lv.show_view > 0.0) {
         /* Commissioners show their own view, errors and all. */
         struct belief view = intervention_view(w, o);
-        g = *org_rng(o, RNG_INTERVENTION);
+        struct frng g = *org_rng(o, RNG_INTERVENTION);
         uint64_t shown = draw_each(p->culture_dimensions, o->lv.show_view, &g);
         *org_rng(o, RNG_INTERVENTION) = g;
         o->bench.known |= shown;
         o->bench.value = (o->bench.value & ~shown) | (view.value & shown);
     }
+    peers_ties_org(w, o);
 }
 
 void peers_step_org(struct world *w, struct org *o)
 {
-    bench_org(w, o);
-    peers_ties_org(w, o);
+    struct frng g = *org_rng(o, RNG_PEERS);
+    uint64_t seen = draw_each(w->p.culture_dimensions, peers_bench_chance(w, o), &g);
+    *org_rng(o, RNG_PEERS) = g;
+    peers_step_seen(w, o, seen);
 }
 
 double peers_insularity(const struct world *w, const struct org *o)

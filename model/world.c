@@ -256,11 +256,39 @@ struct each {
     org_step *step;
 };
 
+/* Organisations are stepped in order, and at 10 staff each the next ones'
+ * structs, members and ties are cache misses: they are asked for a few
+ * organisations ahead. (A macro: GCC drops prefetches in a function of
+ * their own, judging it free of side effects.) */
+#define PF_S (DRAW_GROUP + 2)   /* structs: ahead of first_block's group of benchmarks */
+#define PF_T (DRAW_GROUP + 1)   /* ties, read by the benchmarks */
+#define PF_M 2                  /* members */
+#define PREFETCH_AHEAD(w, i, end)                                               \
+    do {                                                                        \
+        if ((i) + PF_S < (end)) {                                               \
+            const char *next_ = (const char *)&(w)->orgs[(i) + PF_S];           \
+            for (size_t b_ = 0; b_ < sizeof (w)->orgs[0]; b_ += 64)            \
+                __builtin_prefetch(next_ + b_);                                 \
+        }                                                                       \
+        if ((i) + PF_T < (end))                                                 \
+            __builtin_prefetch((w)->tie_strength + (w)->orgs[(i) + PF_T].tie_first); \
+        if ((i) + PF_M < (end)) {                                               \
+            const struct org *o_ = &(w)->orgs[(i) + PF_M];                      \
+            __builtin_prefetch(o_->known);                                      \
+            __builtin_prefetch(o_->value);                                      \
+            __builtin_prefetch(o_->voice);                                      \
+            __builtin_prefetch(o_->tenure);                                     \
+            __builtin_prefetch(o_->contract);                                   \
+        }                                                                       \
+    } while (0)
+
 static void each_block(void *ctx, size_t begin, size_t end, int thread)
 {
     const struct each *e = ctx;
-    for (size_t i = begin; i < end; i++)
+    for (size_t i = begin; i < end; i++) {
+        PREFETCH_AHEAD(e->w, i, end);
         e->step(e->w, &e->w->orgs[i], &e->w->lanes[thread]);
+    }
 }
 
 /* step for every organisation, in blocks of consecutive ones, one a thread. */
@@ -360,12 +388,33 @@ void regulator_step(struct world *w)
  * members in cache from phase to phase, and the threads meet twice a month
  * instead of once a phase. */
 #ifndef TURNAROUND_BENCH_TIMERS
-static void first_one(struct world *w, struct org *o, struct lane *ln)
+/* The first part for organisations begin to end - 1: each group of
+ * DRAW_GROUP consecutive ones draws its benchmarks' dimensions side by side
+ * (each on its own stream, draw_each_group), then each goes through the
+ * rest of peers, culture, voice and the workforce's draws in turn. */
+static void first_block(void *ctx, size_t begin, size_t end, int thread)
 {
-    peers_step_org(w, o);
-    culture_step_org(o, &w->p);
-    voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
-    workforce_draw_block_org(w, o, ln);
+    struct world *w = ctx;
+    struct lane *ln = &w->lanes[thread];
+    for (size_t i = begin; i < end; i += DRAW_GROUP) {
+        const int n = end - i < DRAW_GROUP ? (int)(end - i) : DRAW_GROUP;
+        double p[DRAW_GROUP];
+        struct frng *g[DRAW_GROUP];
+        uint64_t seen[DRAW_GROUP];
+        for (int j = 0; j < n; j++) {
+            p[j] = peers_bench_chance(w, &w->orgs[i + j]);
+            g[j] = org_rng(&w->orgs[i + j], RNG_PEERS);
+        }
+        draw_each_group(w->p.culture_dimensions, p, g, n, seen);
+        for (int j = 0; j < n; j++) {
+            struct org *o = &w->orgs[i + j];
+            PREFETCH_AHEAD(w, i + j, end);
+            peers_step_seen(w, o, seen[j]);
+            culture_step_org(o, &w->p);
+            voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
+            workforce_draw_block_org(w, o, ln);
+        }
+    }
 }
 
 static void second_one(struct world *w, struct org *o, struct lane *ln)
@@ -396,7 +445,7 @@ void world_step(world *w)
 #else
     standard_drift(w);                               /* the sector's standard of good practice moves */
     start_lanes(w);
-    each_org(w, first_one);                          /* peers, culture, voice; the workforce's leavers and the draws of their hires */
+    pool_run(w->pool, w->n_orgs, first_block, w);    /* peers, culture, voice; the workforce's leavers and the draws of their hires */
     workforce_settle(w);                             /* hires' beliefs copied, organisation by organisation */
     each_org(w, second_one);                         /* leadership, observe, regulator */
     intervention_step(w);                            /* triggers, the strategies of the current phase, exit tests */

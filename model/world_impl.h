@@ -185,6 +185,8 @@ int intervention_pending(const struct world *w, const struct org *o);
 /* Per-organisation pieces: what world_step runs organisation by
  * organisation, and tests of one submodel. */
 void peers_step_org(struct world *w, struct org *o);
+double peers_bench_chance(const struct world *w, const struct org *o);
+void peers_step_seen(struct world *w, struct org *o, uint64_t seen);
 void leadership_step_org(struct world *w, struct org *o);
 void regulator_step_org(struct world *w, struct org *o);
 void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln);  /* tenure and the draws */

@@ -611,6 +611,58 @@ static void inline_draws_match_gsl(void **state)
 /* A geometric table's gaps are GSL's formula's: around every threshold, over
  * x at a stride through all 2^32, and drawn from streams against
  * gsl_ran_geometric. */
+/* draw_each, and draw_each_group on up to four streams at once, give the
+ * bits of GSL's loop gsl_rng_uniform(r) < p, dimension by dimension, and
+ * leave each stream where GSL's is, for every dimension count and chances
+ * at the edges: 0, 1, exact multiples of 2^-32 and their neighbours. */
+static void benchmark_draws_match_gsl(void **state)
+{
+    (void)state;
+    const double q = 0x1p-32;
+    static double chances[] = { 0.0, 1.0, 0.5, 0.25, 0.3, 0.05, 0.999, 1e-9, 0, 0, 0, 0 };
+    chances[8] = 12345 * q;
+    chances[9] = nextafter(12345 * q, 0.0);
+    chances[10] = nextafter(12345 * q, 1.0);
+    chances[11] = nextafter(1.0, 0.0);
+    const int n_chances = (int)(sizeof chances / sizeof chances[0]);
+    gsl_rng *pick = gsl_rng_alloc(gsl_rng_taus2);
+    assert_non_null(pick);
+    for (int round = 0; round < 3000; round++) {
+        int dims = 1 + (int)gsl_rng_uniform_int(pick, 64), n = 1 + (int)gsl_rng_uniform_int(pick, DRAW_GROUP);
+        gsl_rng *r[DRAW_GROUP];
+        struct frng g[DRAW_GROUP], *gp[DRAW_GROUP];
+        double p[DRAW_GROUP];
+        uint64_t want[DRAW_GROUP], got[DRAW_GROUP];
+        for (int j = 0; j < n; j++) {
+            r[j] = rng_stream_alloc((uint64_t)round, RNG_PEERS, (uint64_t)j);
+            assert_non_null(r[j]);
+            frng_load(&g[j], r[j]);
+            gp[j] = &g[j];
+            p[j] = chances[gsl_rng_uniform_int(pick, (unsigned long)n_chances)];
+            if (round % 3 == 0) {   /* the first draw itself at the edge: u = p, or just under it */
+                struct frng peek = g[j];
+                double u = (double)frng_get(&peek) * q;
+                p[j] = round % 2 ? u : nextafter(u, 1.0);
+            }
+            want[j] = 0;
+        }
+        /* A stream drawn with draw_each first must match too. */
+        struct frng single = g[0];
+        uint64_t one = draw_each(dims, p[0], &single);
+        draw_each_group(dims, p, gp, n, got);
+        for (int j = 0; j < n; j++) {
+            for (int d = 0; d < dims; d++)
+                want[j] |= (uint64_t)(gsl_rng_uniform(r[j]) < p[j]) << d;
+            assert_int_equal(got[j], want[j]);
+            assert_memory_equal(gp[j], r[j]->state, sizeof g[j]);
+            gsl_rng_free(r[j]);
+        }
+        assert_int_equal(one, want[0]);
+        assert_memory_equal(&single, &g[0], sizeof single);
+    }
+    gsl_rng_free(pick);
+}
+
 static void geometric_tables_give_gsl_gaps(void **state)
 {
     (void)state;
@@ -1002,6 +1054,7 @@ int main(void)
         cmocka_unit_test(inline_draws_match_gsl),
         cmocka_unit_test(ternary_draws_match_digit_by_digit),
         cmocka_unit_test(geometric_tables_give_gsl_gaps),
+        cmocka_unit_test(benchmark_draws_match_gsl),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
