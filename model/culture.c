@@ -103,8 +103,8 @@ struct pass {
 static inline __attribute__((always_inline)) void members_pass(struct org *o, struct pass *ps, const int rule)
 {
     /* Everything the loop updates is a local, so that the stores to the
-     * members' beliefs (64-bit words, as the generators' states are) need not
-     * be assumed to change it. */
+     * members' beliefs (64-bit words, as the loop's own gaps are) need not be
+     * assumed to change it. */
     const struct belief code = ps->code, directive = o->lv.directive, bench = o->bench;
     struct frng g = ps->g, g_directed = ps->g_directed;
     struct trials social = ps->social, social_slow = ps->social_slow, adopt = ps->adopt_directed;

@@ -19,23 +19,22 @@
 
 static inline void frng_load(struct frng *g, const gsl_rng *r)
 {
-    memcpy(g, r->state, sizeof *g);
+    rng_state_from_gsl(g, r);
 }
 
 static inline void frng_store(const struct frng *g, gsl_rng *r)
 {
-    memcpy(r->state, g, sizeof *g);
+    rng_state_to_gsl(g, r);
 }
 
-#define FRNG_TAUS(s, a, b, c, d) (((((s) & (c)) << (d)) & 0xffffffffUL) ^ (((((s) << (a)) & 0xffffffffUL) ^ (s)) >> (b)))
-
-/* gsl_rng_get on a taus2 stream. */
+/* gsl_rng_get on a taus2 stream: its step on 32-bit words, whose shifts
+ * truncate as GSL's masks to 32 bits do. */
 static inline unsigned long frng_get(struct frng *g)
 {
-    g->s1 = FRNG_TAUS(g->s1, 13, 19, 4294967294UL, 12);
-    g->s2 = FRNG_TAUS(g->s2, 2, 25, 4294967288UL, 4);
-    g->s3 = FRNG_TAUS(g->s3, 3, 11, 4294967280UL, 17);
-    return g->s1 ^ g->s2 ^ g->s3;
+    g->s1 = ((g->s1 & 4294967294u) << 12) ^ (((g->s1 << 13) ^ g->s1) >> 19);
+    g->s2 = ((g->s2 & 4294967288u) << 4) ^ (((g->s2 << 2) ^ g->s2) >> 25);
+    g->s3 = ((g->s3 & 4294967280u) << 17) ^ (((g->s3 << 3) ^ g->s3) >> 11);
+    return (unsigned long)(g->s1 ^ g->s2 ^ g->s3);
 }
 
 /* gsl_rng_uniform: [0, 1). */
@@ -256,7 +255,7 @@ static inline uint64_t draw_each(int dims, double p, struct frng *g)
      * 32-bit words, which truncate as taus2's masks do. */
     double t = ceil(p * 4294967296.0);
     uint64_t below = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT64_C(1) << 32 : (uint64_t)t;
-    uint32_t s1 = (uint32_t)g->s1, s2 = (uint32_t)g->s2, s3 = (uint32_t)g->s3;
+    uint32_t s1 = g->s1, s2 = g->s2, s3 = g->s3;
     uint64_t bits = 0;
     for (int d = 0; d < dims; d++) {
         s1 = ((s1 & 4294967294u) << 12) ^ (((s1 << 13) ^ s1) >> 19);
@@ -284,9 +283,9 @@ static inline void draw_each_group(int dims, const double *p, struct frng *const
     int none[DRAW_GROUP];
     for (int j = 0; j < DRAW_GROUP; j++) {
         const struct frng *r = g[j < n ? j : 0];
-        s1[j] = (uint32_t)r->s1;
-        s2[j] = (uint32_t)r->s2;
-        s3[j] = (uint32_t)r->s3;
+        s1[j] = r->s1;
+        s2[j] = r->s2;
+        s3[j] = r->s3;
         double t = ceil(p[j < n ? j : 0] * 4294967296.0);   /* x succeeds when x < t, as in draw_each */
         none[j] = t <= 0.0;
         top[j] = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT32_MAX : (uint32_t)(t - 1.0);

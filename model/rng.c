@@ -31,6 +31,68 @@ uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, ui
     return rng_mix(h ^ rng_mix(k + 0x4b4bULL));
 }
 
+/* taus2's step on its three 32-bit words (L'Ecuyer 1996, as GSL implements
+ * it: the words are 32 bits wide, so the shifts truncate as GSL's masks do). */
+static unsigned long taus2_words_get(void *state)
+{
+    struct frng *g = state;
+    g->s1 = ((g->s1 & 4294967294u) << 12) ^ (((g->s1 << 13) ^ g->s1) >> 19);
+    g->s2 = ((g->s2 & 4294967288u) << 4) ^ (((g->s2 << 2) ^ g->s2) >> 25);
+    g->s3 = ((g->s3 & 4294967280u) << 17) ^ (((g->s3 << 3) ^ g->s3) >> 11);
+    return (unsigned long)(g->s1 ^ g->s2 ^ g->s3);
+}
+
+static double taus2_words_get_double(void *state)
+{
+    return (double)taus2_words_get(state) / 4294967296.0;
+}
+
+/* gsl_rng_set for taus2: the words from a linear congruential sequence, at
+ * least the generator's lower bounds, then six steps. */
+static void taus2_words_set(void *state, unsigned long seed)
+{
+    struct frng *g = state;
+    uint32_t x = seed ? (uint32_t)seed : 1u;
+    g->s1 = 69069u * x;
+    if (g->s1 < 2)
+        g->s1 += 2;
+    g->s2 = 69069u * g->s1;
+    if (g->s2 < 8)
+        g->s2 += 8;
+    g->s3 = 69069u * g->s2;
+    if (g->s3 < 16)
+        g->s3 += 16;
+    for (int k = 0; k < 6; k++)
+        taus2_words_get(g);
+}
+
+static const gsl_rng_type taus2_words = {
+    "taus2 (turnaround, 32-bit words)", 0xffffffffUL, 0, sizeof(struct frng),
+    taus2_words_set, taus2_words_get, taus2_words_get_double,
+};
+const gsl_rng_type *const rng_taus2_words = &taus2_words;
+
+/* GSL's taus2 state: three unsigned longs. */
+struct gsl_taus2_state {
+    unsigned long s1, s2, s3;
+};
+
+void rng_state_from_gsl(struct frng *g, const gsl_rng *r)
+{
+    const struct gsl_taus2_state *st = r->state;
+    g->s1 = (uint32_t)st->s1;
+    g->s2 = (uint32_t)st->s2;
+    g->s3 = (uint32_t)st->s3;
+}
+
+void rng_state_to_gsl(const struct frng *g, gsl_rng *r)
+{
+    struct gsl_taus2_state *st = r->state;
+    st->s1 = g->s1;
+    st->s2 = g->s2;
+    st->s3 = g->s3;
+}
+
 /* GSL's taus2 is seeded through a 32-bit integer, so among the ~10^5 streams
  * of a large sector some pairs would share a seed (the birthday bound). Its
  * state is three 32-bit words; fill them from 96 bits of the key instead,
@@ -40,18 +102,17 @@ uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, ui
 void rng_stream_init(struct frng *g, uint64_t rep_seed, enum rng_stream s, uint64_t index)
 {
     uint64_t key = rng_stream_key(rep_seed, s, index), more = rng_mix(key);
-    g->s1 = (unsigned long)(key & 0xffffffffULL);
-    g->s2 = (unsigned long)(key >> 32);
-    g->s3 = (unsigned long)(more & 0xffffffffULL);
+    g->s1 = (uint32_t)(key & 0xffffffffULL);
+    g->s2 = (uint32_t)(key >> 32);
+    g->s3 = (uint32_t)(more & 0xffffffffULL);
     if (g->s1 < 2)
         g->s1 += 2;
     if (g->s2 < 8)
         g->s2 += 8;
     if (g->s3 < 16)
         g->s3 += 16;
-    gsl_rng r = rng_over(g);
     for (int k = 0; k < 6; k++)
-        gsl_rng_get(&r);
+        taus2_words_get(g);
 }
 
 gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index)
@@ -59,10 +120,12 @@ gsl_rng *rng_stream_alloc(uint64_t rep_seed, enum rng_stream s, uint64_t index)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     if (!r)
         return NULL;
-    if (gsl_rng_size(r) != sizeof(struct frng)) {   /* not the taus2 these streams are made for */
+    if (gsl_rng_size(r) != sizeof(struct gsl_taus2_state)) {   /* not the taus2 these streams are made for */
         gsl_rng_free(r);
         return NULL;
     }
-    rng_stream_init(gsl_rng_state(r), rep_seed, s, index);
+    struct frng g;
+    rng_stream_init(&g, rep_seed, s, index);
+    rng_state_to_gsl(&g, r);
     return r;
 }

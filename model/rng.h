@@ -41,21 +41,30 @@ uint64_t rng_stream_key(uint64_t rep_seed, enum rng_stream s, uint64_t index);
  * month: a world of its own, sharing no stream with the main run. */
 uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, uint64_t k);
 
-/* A taus2 stream's state, laid out as GSL's taus2 keeps it (three unsigned
- * longs): an organisation holds its streams' states, not generators. */
+/* A taus2 stream's state: GSL's taus2 keeps it as three unsigned longs, each
+ * holding a 32-bit word; an organisation holds its streams' states as the
+ * words themselves, not generators. */
 struct frng {
-    unsigned long s1, s2, s3;
+    uint32_t s1, s2, s3;
 };
 
 /* Set g to the state of the stream's taus2 generator (below). */
 void rng_stream_init(struct frng *g, uint64_t rep_seed, enum rng_stream s, uint64_t index);
 
+/* GSL's taus2 on a struct frng: the same numbers from the same state
+ * (tests/test_model.c checks them against gsl_rng_taus2). */
+extern const gsl_rng_type *const rng_taus2_words;
+
 /* A generator for GSL's functions that draws from, and advances, g. */
 static inline gsl_rng rng_over(struct frng *g)
 {
-    gsl_rng r = { gsl_rng_taus2, g };
+    gsl_rng r = { rng_taus2_words, g };
     return r;
 }
+
+/* The state of a GSL taus2 generator as a struct frng, and back. */
+void rng_state_from_gsl(struct frng *g, const gsl_rng *r);
+void rng_state_to_gsl(const struct frng *g, gsl_rng *r);
 
 /* A new taus2 generator whose state is set from the stream's key. Returns NULL
  * when memory runs out. Free with gsl_rng_free. */

@@ -166,7 +166,18 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
     w->n_staff = (size_t)p->org_staff * (w->n_orgs - (p->focal_name[0] ? 1 : 0))
                  + (p->focal_name[0] ? (size_t)p->focal_staff : 0);
 
-    w->orgs = counted_calloc(w, w->n_orgs, sizeof *w->orgs);
+    /* An organisation is 512 bytes: on cache lines of its own, it takes eight. */
+    size_t org_bytes, rounded;
+    if (checked_mul(w->n_orgs ? w->n_orgs : 1, sizeof *w->orgs, &org_bytes) || checked_add(org_bytes, 63, &rounded)) {
+        free(w);
+        return NULL;
+    }
+    rounded = rounded / 64 * 64;
+    w->orgs = aligned_alloc(64, rounded);
+    if (w->orgs) {
+        memset(w->orgs, 0, rounded);
+        w->bytes += rounded;
+    }
     w->rng_standard = rng_stream_alloc(rep_seed, RNG_STANDARD, 0);
     gsl_rng *net = rng_stream_alloc(rep_seed, RNG_NETWORK, 0);
     if (!w->orgs || !w->rng_standard || !net || alloc_staff(w)) {

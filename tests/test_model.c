@@ -654,13 +654,63 @@ static void benchmark_draws_match_gsl(void **state)
             for (int d = 0; d < dims; d++)
                 want[j] |= (uint64_t)(gsl_rng_uniform(r[j]) < p[j]) << d;
             assert_int_equal(got[j], want[j]);
-            assert_memory_equal(gp[j], r[j]->state, sizeof g[j]);
+            struct frng at;
+            frng_load(&at, r[j]);
+            assert_memory_equal(gp[j], &at, sizeof at);
             gsl_rng_free(r[j]);
         }
         assert_int_equal(one, want[0]);
         assert_memory_equal(&single, &g[0], sizeof single);
     }
     gsl_rng_free(pick);
+}
+
+/* The generator over a struct frng that GSL's functions draw from
+ * (rng_over) is GSL's taus2: the same numbers through GSL's own uniform,
+ * integer, Gaussian and shuffle, and the same seeding by gsl_rng_set. */
+static void words_generator_is_gsl_taus2(void **state)
+{
+    (void)state;
+    for (unsigned long seed = 0; seed < 40; seed++) {
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        assert_non_null(r);
+        struct frng g;
+        gsl_rng mine = rng_over(&g);
+        gsl_rng_set(r, seed * 2654435761UL);
+        gsl_rng_set(&mine, seed * 2654435761UL);
+        assert_int_equal(gsl_rng_max(&mine), gsl_rng_max(r));
+        assert_int_equal(gsl_rng_min(&mine), gsl_rng_min(r));
+        for (int k = 0; k < 20000; k++) {
+            switch (k % 4) {
+            case 0:
+                assert_int_equal(gsl_rng_get(&mine), gsl_rng_get(r));
+                break;
+            case 1: {
+                double a = gsl_rng_uniform(&mine), b = gsl_rng_uniform(r);
+                assert_memory_equal(&a, &b, sizeof a);
+                break;
+            }
+            case 2:
+                assert_int_equal(gsl_rng_uniform_int(&mine, 1 + (unsigned long)k), gsl_rng_uniform_int(r, 1 + (unsigned long)k));
+                break;
+            default: {
+                double a = gsl_ran_gaussian_ziggurat(&mine, 0.3), b = gsl_ran_gaussian_ziggurat(r, 0.3);
+                assert_memory_equal(&a, &b, sizeof a);
+                break;
+            }
+            }
+        }
+        int x[50], y[50];
+        for (int i = 0; i < 50; i++)
+            x[i] = y[i] = i;
+        gsl_ran_shuffle(&mine, x, 50, sizeof x[0]);
+        gsl_ran_shuffle(r, y, 50, sizeof y[0]);
+        assert_memory_equal(x, y, sizeof x);
+        struct frng at;
+        frng_load(&at, r);
+        assert_memory_equal(&g, &at, sizeof at);
+        gsl_rng_free(r);
+    }
 }
 
 static void geometric_tables_give_gsl_gaps(void **state)
@@ -1055,6 +1105,7 @@ int main(void)
         cmocka_unit_test(ternary_draws_match_digit_by_digit),
         cmocka_unit_test(geometric_tables_give_gsl_gaps),
         cmocka_unit_test(benchmark_draws_match_gsl),
+        cmocka_unit_test(words_generator_is_gsl_taus2),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
