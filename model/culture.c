@@ -173,9 +173,10 @@ void culture_step_org(struct org *o, const struct params *p)
     /* Socialisation trials, each dimension where a member differs from the
      * code, member after member, form one Bernoulli process with chance p1
      * (and a second with the slow members' rate, if there are any). */
-    const struct geometric_table *table = o->social_table;
-    ps.social = table && table->p == p->culture_socialisation ? trials_start_with(geometric_tabled(table), &ps.g)
-                                                              : trials_start(p->culture_socialisation, &ps.g);
+    const struct geometric_table *table = o->tables ? &o->tables->social : NULL;
+    ps.social = table && table->kmax > 0 && table->p == p->culture_socialisation
+                    ? trials_start_with(geometric_tabled(table), &ps.g)
+                    : trials_start(p->culture_socialisation, &ps.g);
     ps.slow = (uint32_t)lround(p->culture_slow_share * o->n);
     ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, &ps.g);
     /* Members directed by commissioners come to believe the directed practice
@@ -204,6 +205,7 @@ void culture_step_org(struct org *o, const struct params *p)
     while (planes < PLANES && (ps.speakers >> planes))
         planes++;
     const double stay = 1.0 - p2;
+    const double *learn = o->tables && o->tables->stay == stay ? o->tables->learn : NULL;
     /* The dimensions where the speakers' majority differs from what the code
      * holds, found for all dimensions at once: the counters compared plane by
      * plane from the top (plus > minus in more, minus > plus in fewer). */
@@ -222,7 +224,8 @@ void culture_step_org(struct org *o, const struct params *p)
         int to_plus = np > nm;
         uint32_t margin = to_plus ? np - nm : nm - np;
         int held = (ps.code.known & bit) != 0;
-        if (frng_uniform(&ps.g) < 1.0 - pow(stay, (double)margin)) {
+        double chance = learn && margin <= CULTURE_LEARN_TABLE ? learn[margin] : 1.0 - pow(stay, (double)margin);
+        if (frng_uniform(&ps.g) < chance) {
             if (held && p->culture_code_update == MOVE_STEP) {
                 o->code.known &= ~bit;
                 o->code.value &= ~bit;

@@ -8,9 +8,13 @@ static uint64_t formula_gap(double log_q, unsigned long x)
 
 void geometric_table_init(struct geometric_table *t, double p)
 {
-    const double log_q = log(1 - p);
+    const struct geometric q = geometric_of(p);
+    const double log_q = q.log_q;
     const unsigned long top = 0xffffffffUL;
     t->p = p;
+    t->log_q = q.log_q;
+    t->sure = q.sure;
+    t->rough = 0.69314718055994530942 / q.log_q;
     uint64_t most = formula_gap(log_q, 1);   /* the largest gap, at the smallest x */
     t->kmax = most < GEOMETRIC_TABLE_GAPS ? (uint32_t)most : GEOMETRIC_TABLE_GAPS;
     t->last[0] = (uint32_t)top;

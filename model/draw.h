@@ -73,7 +73,8 @@ static inline unsigned long frng_uniform_int(struct frng *g, unsigned long n)
 #define GEOMETRIC_TABLE_GAPS 256
 struct geometric_table {
     double p;
-    uint32_t kmax;                               /* gaps below kmax are read off; the rest computed */
+    double log_q, sure, rough;                   /* geometric_tabled's, worked out once */
+    uint32_t kmax;                               /* gaps below kmax are read off; the rest computed; 0: no table */
     uint32_t last[GEOMETRIC_TABLE_GAPS + 1];
 };
 
@@ -98,21 +99,26 @@ static inline struct geometric geometric_of(double p)
     return q;
 }
 
-/* geometric_of(t->p), reading gaps off t. */
+/* geometric_of(t->p), reading gaps off t (its logarithm worked out when t was). */
 static inline struct geometric geometric_tabled(const struct geometric_table *t)
 {
-    struct geometric q = geometric_of(t->p);
-    q.rough = 0.69314718055994530942 / q.log_q;
-    q.t = t;
+    struct geometric q = { t->p, t->log_q, t->sure, t->rough, t };
     return q;
 }
 
-static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
+/* gsl_rng_uniform_pos's draw, as the 32-bit x: never 0. */
+static inline unsigned long geometric_draw(struct frng *g)
 {
     unsigned long x;
     do
         x = frng_get(g);
     while (x == 0);
+    return x;
+}
+
+/* The gap for the draw x (u = x / 2^32). */
+static inline uint64_t geometric_gap_of(const struct geometric *q, unsigned long x)
+{
     double u = (double)x / 4294967296.0;   /* gsl_rng_uniform_pos */
     if (q->p == 1.0 || u >= q->sure)
         return 0;
@@ -132,6 +138,27 @@ static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
             return k;
     }
     return (uint64_t)(log(u) / q->log_q + 1) - 1;
+}
+
+static inline uint64_t geometric_gap(const struct geometric *q, struct frng *g)
+{
+    return geometric_gap_of(q, geometric_draw(g));
+}
+
+/* The gap, or cap where the gap is at least cap: for a caller to whom any
+ * gap from cap on is the same (the next success falls past the end). The
+ * same draw as geometric_gap; with a table holding cap, a long gap is one
+ * comparison. */
+static inline uint64_t geometric_below_of(const struct geometric *q, unsigned long x, uint64_t cap)
+{
+    if (q->t && cap <= q->t->kmax && x <= q->t->last[cap])
+        return cap;
+    return geometric_gap_of(q, x);
+}
+
+static inline uint64_t geometric_gap_below(const struct geometric *q, struct frng *g, uint64_t cap)
+{
+    return geometric_below_of(q, geometric_draw(g), cap);
 }
 
 /* A Bernoulli process with chance p over a long sequence of trials (bits of

@@ -139,7 +139,8 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
     if (rate > 0.0) {
         /* Skip from leaver to leaver with geometric gaps: one draw per leaver, not per member. */
         struct geometric q = leave_gaps(w, rate);
-        for (uint64_t i = geometric_gap(&q, &leaving); i < o->n; i += geometric_gap(&q, &leaving) + 1) {
+        for (uint64_t i = geometric_gap_below(&q, &leaving, o->n); i < o->n;
+             i += geometric_gap_below(&q, &leaving, o->n - i - 1) + 1) {
             hire_draw(w, o, (uint32_t)i, &hiring, &h);
             if (lane_push(ln, &h))
                 goto full;
@@ -174,7 +175,7 @@ static void leave_and_hire(struct world *w, struct org *o)
     struct geometric q = leave_gaps(w, rate);
     struct frng g;
     g = *org_rng(o, RNG_WORKFORCE);
-    for (uint64_t i = geometric_gap(&q, &g); i < o->n; i += geometric_gap(&q, &g) + 1) {
+    for (uint64_t i = geometric_gap_below(&q, &g, o->n); i < o->n; i += geometric_gap_below(&q, &g, o->n - i - 1) + 1) {
         workforce_hire(w, o, (uint32_t)i);
         o->leavers++;
     }

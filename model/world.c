@@ -204,11 +204,16 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
         geometric_table_init(&w->leave_table, p->staff_turnover);
     if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0)
         geometric_table_init(&w->init_table, p->init_staff_socialised);
-    if (p->culture_socialisation > 0.0 && p->culture_socialisation < 1.0) {
-        geometric_table_init(&w->social_table, p->culture_socialisation);
-        for (size_t i = 0; i < w->n_orgs; i++)
-            w->orgs[i].social_table = &w->social_table;
+    if (p->culture_socialisation > 0.0 && p->culture_socialisation < 1.0)
+        geometric_table_init(&w->culture.social, p->culture_socialisation);
+    w->culture.stay = NAN;
+    if (p->culture_code_learning > 0.0) {   /* as culture_step_org works it out, with levers.learning 1 */
+        w->culture.stay = 1.0 - p->culture_code_learning * 1.0;
+        for (int m = 0; m <= CULTURE_LEARN_TABLE; m++)
+            w->culture.learn[m] = 1.0 - pow(w->culture.stay, (double)m);
     }
+    for (size_t i = 0; i < w->n_orgs; i++)
+        w->orgs[i].tables = &w->culture;
     char why[400];
     if (schedule_parse(p->intervention_schedule, &w->schedule, why, sizeof why)
         || exit_parse(p->intervention_exit, &w->exit, why, sizeof why)) {

@@ -51,6 +51,19 @@ struct levers {
 
 #define ORG_STREAMS (RNG_STREAMS - 2)   /* all but RNG_NETWORK and RNG_STANDARD */
 
+/* What culture reads off the sector's tables instead of working out each
+ * month: socialisation's gaps (social.kmax 0: none), and the chance that
+ * code learning moves the code on a dimension where the speakers' majority
+ * has margin m, 1 - stay^m with stay = 1 - culture.code_learning, for m up
+ * to CULTURE_LEARN_TABLE (stay NaN: none). The same pow(stay, m) the month
+ * would evaluate, so the same numbers. */
+#define CULTURE_LEARN_TABLE 32
+struct culture_tables {
+    struct geometric_table social;
+    double stay;
+    double learn[CULTURE_LEARN_TABLE + 1];
+};
+
 struct org {
     /* Staff, as views into the world's arrays (one entry per member). */
     uint32_t n;
@@ -86,7 +99,7 @@ struct org {
     struct levers lv;
 
     struct frng rng[ORG_STREAMS];   /* its own streams' states: org_rng */
-    const struct geometric_table *social_table;   /* the sector's, for culture.socialisation */
+    const struct culture_tables *tables;   /* the sector's (a forecast's copy keeps them) */
 };
 
 /* The state of one of an organisation's streams (RNG_INIT, then RNG_PEERS
@@ -154,7 +167,7 @@ struct world {
     uint8_t *pending;          /* per organisation: intervention_pending this month (NULL: step all) */
     const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
-    struct geometric_table social_table;   /* socialisation's gaps (culture.socialisation in (0, 1)) */
+    struct culture_tables culture;         /* socialisation's gaps (culture.socialisation in (0, 1)), code learning's chances */
     struct geometric_table init_table;     /* a starting member's copied dimensions' (init.staff_socialised) */
     struct geometric_table leave_table;    /* leavers' (staff.turnover, without pressure) */
 };

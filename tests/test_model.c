@@ -731,6 +731,9 @@ static void geometric_tables_give_gsl_gaps(void **state)
                     continue;
                 uint64_t want = (uint64_t)(log((double)x / 4294967296.0) / log_q + 1) - 1;
                 assert_true((want >= k) == (x <= (long)t.last[k]));
+                /* The capped gap at its edge: the cap itself, or the gap below it. */
+                uint64_t capped = geometric_below_of(&q, (unsigned long)x, k);
+                assert_int_equal(capped, want >= k ? k : want);
             }
         for (unsigned long x = 1; x < 0xffffffffUL; x += 9973) {
             uint64_t want = (uint64_t)(log((double)x / 4294967296.0) / log_q + 1) - 1, got = 0;
@@ -748,6 +751,21 @@ static void geometric_tables_give_gsl_gaps(void **state)
         frng_load(&g, r);
         for (int k = 0; k < 300000; k++)
             assert_int_equal(geometric_gap(&q, &g), (uint64_t)gsl_ran_geometric(r, p) - 1);
+        /* Capped, with the table and without: the gap below the cap, and
+         * from the cap on a gap at least the cap, on the same draw. */
+        struct geometric untabled = geometric_of(p);
+        for (int k = 0; k < 300000; k++) {
+            uint64_t cap = (uint64_t)(k % 300), want = (uint64_t)gsl_ran_geometric(r, p) - 1;
+            struct frng h = g;
+            uint64_t got = geometric_gap_below(&q, &g, cap), plain = geometric_gap_below(&untabled, &h, cap);
+            assert_memory_equal(&g, &h, sizeof g);
+            if (want < cap) {
+                assert_int_equal(got, want);
+                assert_int_equal(plain, want);
+            } else {
+                assert_true(got >= cap && plain >= cap);
+            }
+        }
         gsl_rng_free(r);
     }
 }
@@ -911,6 +929,30 @@ static void organisation_by_organisation_is_phase_by_phase(void **state)
     world_free(b);
     world_free(c);
     world_free(d);
+}
+
+/* The tables culture reads (socialisation's gaps, code learning's chances)
+ * give what working them out each month gives: a world whose organisations
+ * have no tables steps to the same states. Both code-learning paths run:
+ * the table's (levers.learning 1) and pow's (under takeover). */
+static void culture_tables_change_nothing(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    p.culture_code_learning = 0.4;   /* margins past the table's end are rare: make code learning busy */
+    p.run_months = 60;
+    world *a = make(&p, 5), *b = make(&p, 5);
+    for (size_t i = 0; i < b->n_orgs; i++)
+        b->orgs[i].tables = NULL;
+    for (int month = 0; month < p.run_months; month++) {
+        world_step(a);
+        world_step(b);
+        for (size_t i = 0; i < b->n_orgs; i++)
+            b->orgs[i].tables = NULL;   /* a forecast's copy would keep the sector's */
+        assert_same_worlds(a, b);
+    }
+    world_free(a);
+    world_free(b);
 }
 
 /* When a thread's buffer of hires cannot grow, that organisation's hires are
@@ -1108,6 +1150,7 @@ int main(void)
         cmocka_unit_test(words_generator_is_gsl_taus2),
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
+        cmocka_unit_test(culture_tables_change_nothing),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
