@@ -161,6 +161,21 @@ static inline uint64_t geometric_gap_below(const struct geometric *q, struct frn
     return geometric_below_of(q, geometric_draw(g), cap);
 }
 
+/* Whether the gap for the draw x, with chance p, is certainly at least n,
+ * found without a logarithm: the gap is at least n when u <= (1 - p)^n, and
+ * below that with a margin of 1e-9 (a gap more than 1e-9 / -log(1 - p) past
+ * n, far beyond rounding) it is certain. False when unsure. */
+static inline int geometric_surely_past(double p, uint32_t n, unsigned long x)
+{
+    if (!(p > 0.0 && p < 1.0))
+        return 0;
+    double all = 1.0, q = 1.0 - p;   /* (1 - p)^n, by squaring */
+    for (uint32_t k = n; k; k >>= 1, q *= q)
+        if (k & 1)
+            all *= q;
+    return (double)x / 4294967296.0 < all * (1.0 - 1e-9);
+}
+
 /* A Bernoulli process with chance p over a long sequence of trials (bits of
  * successive masks, lowest first). Drawing the number of failures before the
  * next success costs one draw per success instead of one per trial. */

@@ -96,6 +96,18 @@ static struct geometric leave_gaps(const struct world *w, double rate)
     return t->kmax > 0 && t->p == rate ? geometric_tabled(t) : geometric_of(rate);
 }
 
+/* Whether no one leaves this month, for the first gap's draw x: exactly,
+ * off the table, without pressure; under pressure, where the rate has no
+ * table, without the logarithm the gap itself takes when it is certain
+ * (geometric_surely_past), and false when unsure: the gap is then worked out. */
+static int none_leave(const struct world *w, const struct org *o, double rate, unsigned long x)
+{
+    const struct geometric_table *t = &w->market->leave_table;
+    if (t->kmax > 0 && t->p == rate)
+        return o->n <= t->kmax && x <= t->last[o->n];
+    return geometric_surely_past(rate, o->n, x);
+}
+
 static int lane_push(struct lane *ln, const struct hire *h)
 {
     if (ln->n_hires == ln->cap_hires) {
@@ -138,12 +150,15 @@ int workforce_draw_org(struct world *w, struct org *o, struct lane *ln)
     double rate = leave_rate(p, o);
     if (rate > 0.0) {
         /* Skip from leaver to leaver with geometric gaps: one draw per leaver, not per member. */
-        struct geometric q = leave_gaps(w, rate);
-        for (uint64_t i = geometric_gap_below(&q, &leaving, o->n); i < o->n;
-             i += geometric_gap_below(&q, &leaving, o->n - i - 1) + 1) {
-            hire_draw(w, o, (uint32_t)i, &hiring, &h);
-            if (lane_push(ln, &h))
-                goto full;
+        unsigned long x = geometric_draw(&leaving);
+        if (!none_leave(w, o, rate, x)) {
+            struct geometric q = leave_gaps(w, rate);
+            for (uint64_t i = geometric_below_of(&q, x, o->n); i < o->n;
+                 i += geometric_gap_below(&q, &leaving, o->n - i - 1) + 1) {
+                hire_draw(w, o, (uint32_t)i, &hiring, &h);
+                if (lane_push(ln, &h))
+                    goto full;
+            }
         }
     }
     *org_rng(o, RNG_HIRING) = hiring;
@@ -172,12 +187,15 @@ static void leave_and_hire(struct world *w, struct org *o)
     double rate = leave_rate(p, o);
     if (rate <= 0.0)
         return;
-    struct geometric q = leave_gaps(w, rate);
     struct frng g;
     g = *org_rng(o, RNG_WORKFORCE);
-    for (uint64_t i = geometric_gap_below(&q, &g, o->n); i < o->n; i += geometric_gap_below(&q, &g, o->n - i - 1) + 1) {
-        workforce_hire(w, o, (uint32_t)i);
-        o->leavers++;
+    unsigned long x = geometric_draw(&g);
+    if (!none_leave(w, o, rate, x)) {
+        struct geometric q = leave_gaps(w, rate);
+        for (uint64_t i = geometric_below_of(&q, x, o->n); i < o->n; i += geometric_gap_below(&q, &g, o->n - i - 1) + 1) {
+            workforce_hire(w, o, (uint32_t)i);
+            o->leavers++;
+        }
     }
     *org_rng(o, RNG_WORKFORCE) = g;
 }

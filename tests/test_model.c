@@ -770,6 +770,38 @@ static void geometric_tables_give_gsl_gaps(void **state)
     }
 }
 
+/* A gap found past n without its logarithm is past n by GSL's formula, at
+ * every draw around the edge (1 - p)^n, and the shortcut is taken away
+ * from the edge. */
+static void gaps_surely_past_are_past(void **state)
+{
+    (void)state;
+    static const double chances[] = { 0.0123, 0.02, 0.1, 0.5, 0.9, 0.999, 1e-6 };
+    static const uint32_t sizes[] = { 1, 2, 3, 10, 37, 100, 1000 };
+    for (size_t c = 0; c < sizeof chances / sizeof chances[0]; c++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            double p = chances[c], log_q = log(1 - p);
+            uint32_t n = sizes[k];
+            double edge = ldexp(pow(1 - p, n), 32);
+            if (edge < 2.0)
+                continue;
+            long x0 = (long)edge;
+            for (long x = x0 - 3000; x <= x0 + 3000; x++) {
+                if (x < 1 || x > 0xffffffffL)
+                    continue;
+                uint64_t gap = (uint64_t)(log((double)x / 4294967296.0) / log_q + 1) - 1;
+                if (geometric_surely_past(p, n, (unsigned long)x))
+                    assert_true(gap >= n);
+            }
+            if (edge > 1e8) {   /* a thousandth of a percent either side is whole draws apart */
+                assert_true(geometric_surely_past(p, n, (unsigned long)(edge * (1.0 - 1e-5))));
+                assert_false(geometric_surely_past(p, n, (unsigned long)fmin(edge * (1.0 + 1e-5), 4294967295.0)));
+            }
+        }
+    assert_false(geometric_surely_past(0.0, 10, 1));
+    assert_false(geometric_surely_past(1.0, 10, 1));
+}
+
 /* draw_ternary, five digits at a time, is the digit-by-digit draw it replaced. */
 static void ternary_draws_match_digit_by_digit(void **state)
 {
@@ -1146,6 +1178,7 @@ int main(void)
         cmocka_unit_test(inline_draws_match_gsl),
         cmocka_unit_test(ternary_draws_match_digit_by_digit),
         cmocka_unit_test(geometric_tables_give_gsl_gaps),
+        cmocka_unit_test(gaps_surely_past_are_past),
         cmocka_unit_test(benchmark_draws_match_gsl),
         cmocka_unit_test(words_generator_is_gsl_taus2),
         cmocka_unit_test(threads_give_the_same_world),
