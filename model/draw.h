@@ -81,6 +81,9 @@ struct geometric_table {
 /* Thresholds for chance p, 0 < p < 1. */
 void geometric_table_init(struct geometric_table *t, double p);
 
+/* log2(1 + j / 64), j = 0 to 64 (draw.c). */
+extern const double draw_log2[65];
+
 /* Gaps of a Bernoulli process with chance p, 0 < p <= 1: the failures before
  * the next success, gsl_ran_geometric(r, p) - 1, with log(1 - p) worked out
  * once. When u is safely above 1 - p the gap is 0 (log(u) / log(1 - p) < 1
@@ -124,11 +127,15 @@ static inline uint64_t geometric_gap_of(const struct geometric *q, unsigned long
         return 0;
     const struct geometric_table *t = q->t;
     if (t) {
-        /* log2(u) within about 0.01 from x's leading bit and a parabola,
-         * then the thresholds settle the gap. */
+        /* log2(u) within 4e-5 from x's leading bit and a table of log2
+         * over the next six bits, interpolated; the gap so found is then
+         * rarely one off, and the thresholds settle it. */
         int e = (int)(8 * sizeof x) - 1 - __builtin_clzl(x);            /* x = 2^e (1 + m) */
-        double m = (double)(x << (31 - e)) * 0x1p-31 - 1.0;             /* in [0, 1), exactly */
-        double rough = ((double)(e - 32) + m * (1.3466 - 0.3466 * m)) * q->rough;
+        uint32_t y = (uint32_t)(x << (31 - e));                         /* 1 + m in [2^31, 2^32) */
+        uint32_t j = (y >> 25) & 63;
+        double f = (double)(y & 0x1ffffffu) * 0x1p-25;
+        double lg = (double)(e - 32) + draw_log2[j] + (draw_log2[j + 1] - draw_log2[j]) * f;
+        double rough = lg * q->rough;
         uint32_t k = rough <= 0.0 ? 0 : rough >= (double)t->kmax ? t->kmax : (uint32_t)rough;
         while (k > 0 && x > t->last[k])
             k--;
