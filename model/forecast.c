@@ -86,7 +86,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->value = copy_of(f, o->value, o->n, sizeof *o->value);
     f->voice = copy_of(f, o->voice, o->n, sizeof *o->voice);
     f->tenure = copy_of(f, o->tenure, o->n, sizeof *o->tenure);
-    f->team = copy_of(f, o->team, o->n, sizeof *o->team);
+    f->team = o->team ? copy_of(f, o->team, o->n, sizeof *o->team) : NULL;
     f->contract = copy_of(f, o->contract, o->n, sizeof *o->contract);
     f->tie_peer = copy_of(f, w->tie_peer + o->tie_first, o->tie_count, sizeof *f->tie_peer);
     f->tie_strength = copy_of(f, w->tie_strength + o->tie_first, o->tie_count, sizeof *f->tie_strength);
@@ -94,7 +94,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->team_n = calloc(o->n_teams ? o->n_teams : 1, sizeof *f->team_n);
     f->rng_standard = rng_stream_alloc(seed, RNG_STANDARD, 0);
     f->max_teams = o->n_teams ? o->n_teams : 1;
-    if (!f->orgs || !f->known || !f->value || !f->voice || !f->tenure || !f->team || !f->contract
+    if (!f->orgs || !f->known || !f->value || !f->voice || !f->tenure || (o->team && !f->team) || !f->contract
         || !f->tie_peer || !f->tie_strength || !f->team_sum || !f->team_n || !f->rng_standard
         || world_lanes(f, 1)) {
         world_free(f);

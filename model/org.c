@@ -77,7 +77,8 @@ void org_init(struct world *w, struct org *o, size_t index)
         o->value[i] = b.value;
         o->voice[i] = voice;
         o->tenure[i] = (uint16_t)frng_uniform_int(&g, 120);
-        o->team[i] = (uint16_t)(i / team_size);
+        if (o->team)
+            o->team[i] = (uint16_t)(i / team_size);
         o->contract[i] = CONTRACT_PERMANENT;
     }
     *org_rng(o, RNG_INIT) = g;

@@ -1,6 +1,8 @@
 /* strategy: what each intervention strategy does, through the model's
  * mechanisms only. None of them sets an outcome: quality, ratings and relapse
  * follow from what they change in staff, code, voice, ties and leadership. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
@@ -47,6 +49,10 @@ void strategy_restructure(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
     gsl_rng r_ = rng_over(org_rng(o, RNG_INTERVENTION)), *r = &r_;
+    if (!o->team) {   /* world_alloc keeps the teams when its schedule restructures */
+        fprintf(stderr, "turnaround: internal error: a restructure in a world without teams\n");
+        abort();
+    }
     gsl_ran_shuffle(r, o->team, o->n, sizeof o->team[0]);
     uint64_t forget = 0;
     for (uint64_t m = o->code.known; m; m &= m - 1)

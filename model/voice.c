@@ -27,13 +27,18 @@ void voice_step_org(struct org *o, const struct params *p, double *team_sum, uin
         for (uint32_t i = 0; i < o->n; i++)
             o->voice[i] *= keep;
     /* Members of a team mostly sit side by side: sum each run of them in a
-     * register, adding in member order as one at a time would. */
+     * register, adding in member order as one at a time would. Without a
+     * team array the teams are blocks of org.team_size, each one run. */
+    const uint32_t size = (uint32_t)p->org_team_size;
     for (uint32_t i = 0; i < o->n;) {
-        uint16_t t = o->team[i];
+        uint32_t t = o->team ? o->team[i] : i / size, run = i;
         double sum = team_sum[t];
-        uint32_t run = i;
-        for (; i < o->n && o->team[i] == t; i++)
-            sum += o->voice[i];
+        if (o->team)
+            for (; i < o->n && o->team[i] == t; i++)
+                sum += o->voice[i];
+        else
+            for (uint32_t end = run + size < o->n ? run + size : o->n; i < end; i++)
+                sum += o->voice[i];
         team_sum[t] = sum;
         team_n[t] += i - run;
     }
@@ -43,9 +48,18 @@ void voice_step_org(struct org *o, const struct params *p, double *team_sum, uin
     const float adapt = (float)p->voice_adapt;
     const float tw = (float)p->voice_team_weight;
     const float org_part = (float)((1.0 - p->voice_team_weight) * o->safety);
-    for (uint32_t i = 0; i < o->n; i++) {
-        float v = o->voice[i];
-        float climate = org_part + tw * (float)team_sum[o->team[i]];
-        o->voice[i] = v + adapt * (climate - v);
-    }
+    if (o->team)
+        for (uint32_t i = 0; i < o->n; i++) {
+            float v = o->voice[i];
+            float climate = org_part + tw * (float)team_sum[o->team[i]];
+            o->voice[i] = v + adapt * (climate - v);
+        }
+    else
+        for (uint32_t t = 0, i = 0; i < o->n; t++) {
+            const float climate = org_part + tw * (float)team_sum[t];
+            for (uint32_t end = i + size < o->n ? i + size : o->n; i < end; i++) {
+                float v = o->voice[i];
+                o->voice[i] = v + adapt * (climate - v);
+            }
+        }
 }

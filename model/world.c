@@ -17,6 +17,18 @@ static void *counted_calloc(struct world *w, size_t n, size_t size)
     return ptr;
 }
 
+int world_restructures(const struct params *p)
+{
+    struct schedule s;
+    char why[400];
+    if (schedule_parse(p->intervention_schedule, &s, why, sizeof why))
+        return 0;   /* world_alloc refuses it */
+    for (int k = 0; k < s.n; k++)
+        if (s.phase[k].strategies & (1u << STRATEGY_RESTRUCTURE))
+            return 1;
+    return 0;
+}
+
 static int alloc_staff(struct world *w)
 {
     size_t n = w->n_staff;
@@ -24,9 +36,12 @@ static int alloc_staff(struct world *w)
     w->value = counted_calloc(w, n, sizeof *w->value);
     w->voice = counted_calloc(w, n, sizeof *w->voice);
     w->tenure = counted_calloc(w, n, sizeof *w->tenure);
-    w->team = counted_calloc(w, n, sizeof *w->team);
+    /* Teams are blocks of org.team_size in member order until a restructure
+     * shuffles them: only a world whose schedule restructures keeps them. */
+    w->team = world_restructures(&w->p) ? counted_calloc(w, n, sizeof *w->team) : NULL;
     w->contract = counted_calloc(w, n, sizeof *w->contract);
-    return w->known && w->value && w->voice && w->tenure && w->team && w->contract ? 0 : -1;
+    return w->known && w->value && w->voice && w->tenure && (w->team || !world_restructures(&w->p)) && w->contract
+               ? 0 : -1;
 }
 
 /* An organisation's streams, each from the replication's seed, the process
@@ -49,7 +64,7 @@ static void place_staff(struct world *w)
         o->value = w->value + first;
         o->voice = w->voice + first;
         o->tenure = w->tenure + first;
-        o->team = w->team + first;
+        o->team = w->team ? w->team + first : NULL;
         o->contract = w->contract + first;
         o->n_teams = (o->n + (uint32_t)w->p.org_team_size - 1) / (uint32_t)w->p.org_team_size;
         if (o->n_teams > max_teams)
@@ -529,7 +544,7 @@ size_t world_estimate_bytes(const struct params *p)
     const int focal = p->focal_name[0] != '\0';
     const struct world *w = NULL;   /* for the sizes of its arrays' elements only */
     const size_t per_staff = sizeof *w->known + sizeof *w->value + sizeof *w->voice + sizeof *w->tenure
-                             + sizeof *w->team + sizeof *w->contract;
+                             + (world_restructures(p) ? sizeof *w->team : 0) + sizeof *w->contract;
     const size_t per_org = sizeof *w->orgs + sizeof *w->pending;   /* its streams' states inside */
     if (checked_mul(orgs - (focal ? 1 : 0), (size_t)p->org_staff, &staff)
         || checked_add(staff, focal ? (size_t)p->focal_staff : 0, &staff)

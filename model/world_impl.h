@@ -71,7 +71,7 @@ struct org {
     uint64_t *known, *value;   /* beliefs, which are also practice */
     float *voice;              /* chance of speaking up in a month */
     uint16_t *tenure;          /* months in post */
-    uint16_t *team;
+    uint16_t *team;            /* NULL: member i is in team i / org.team_size (no restructure can change it) */
     uint8_t *contract;
 
     struct belief code;        /* how we do things here */
@@ -228,6 +228,10 @@ void strategy_levers(const struct world *w, struct org *o, unsigned active);
 int forecast_capable(const struct world *w, const struct org *o);
 /* One forecast's world: o as the commissioners know it, alone; NULL when memory runs out. */
 struct world *forecast_world(const struct world *w, const struct org *o, uint64_t seed);
+
+/* Whether a world of p's schedule can restructure (and so keeps each
+ * member's team), in world.c. */
+int world_restructures(const struct params *p);
 
 /* Work buffers, in world.c. */
 int world_lanes(struct world *w, int threads);

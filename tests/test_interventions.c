@@ -125,7 +125,9 @@ static void restructure_loses_memory_and_capacity(void **state)
     patterns_stuck(&p);
     p.restructure_memory_loss = 1.0;
     p.restructure_reassigned = 1.0;
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "restructure");   /* so the world keeps teams */
     world *w = world_alloc(&p, 6);
+    assert_non_null(w->orgs[0].team);
     struct org *o = &w->orgs[0];
     for (uint32_t i = 0; i < o->n; i++)
         o->tenure[i] = 50;
@@ -311,7 +313,10 @@ static void forecasts_see_a_sample_of_the_staff(void **state)
         for (uint32_t j = 0; j < o->n; j++)
             member |= o->value[j] == v;
         assert_true(member);
-        assert_int_equal(f->orgs[0].team[i], o->team[i]);
+        if (o->team)
+            assert_int_equal(f->orgs[0].team[i], o->team[i]);
+        else
+            assert_null(f->orgs[0].team);
     }
     assert_true(distinct >= 2);
     world_free(f);

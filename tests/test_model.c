@@ -866,7 +866,9 @@ static void assert_same_worlds(const struct world *a, const struct world *b)
     assert_memory_equal(a->value, b->value, a->n_staff * sizeof *a->value);
     assert_memory_equal(a->voice, b->voice, a->n_staff * sizeof *a->voice);
     assert_memory_equal(a->tenure, b->tenure, a->n_staff * sizeof *a->tenure);
-    assert_memory_equal(a->team, b->team, a->n_staff * sizeof *a->team);
+    assert_true((a->team == NULL) == (b->team == NULL));
+    if (a->team)
+        assert_memory_equal(a->team, b->team, a->n_staff * sizeof *a->team);
     assert_memory_equal(a->contract, b->contract, a->n_staff * sizeof *a->contract);
     assert_memory_equal(a->tie_strength, b->tie_strength, a->n_ties * sizeof *a->tie_strength);
     for (size_t i = 0; i < a->n_orgs; i++) {
@@ -985,6 +987,39 @@ static void culture_tables_change_nothing(void **state)
     }
     world_free(a);
     world_free(b);
+}
+
+/* Without a restructure in its schedule a world keeps no team array, its
+ * teams being blocks of org.team_size in member order: voice then gives
+ * what it gives with the array spelt out, teams of uneven end and all. */
+static void teams_without_an_array_are_blocks(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    p.org_team_size = 5;   /* 37 staff: seven teams of 5 and one of 2 */
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "interim+blame:6, takeover");
+    world *a = make(&p, 9), *b = make(&p, 9);
+    assert_null(a->team);
+    uint16_t *team = malloc(b->n_staff * sizeof *team);
+    assert_non_null(team);
+    for (size_t i = 0, first = 0; i < b->n_orgs; first += b->orgs[i].n, i++) {
+        b->orgs[i].team = team + first;
+        for (uint32_t k = 0; k < b->orgs[i].n; k++)
+            b->orgs[i].team[k] = (uint16_t)(k / (uint32_t)p.org_team_size);
+    }
+    for (int month = 0; month < 40; month++) {
+        world_step(a);
+        world_step(b);
+        for (size_t i = 0; i < a->n_orgs; i++) {
+            const struct org *x = &a->orgs[i], *y = &b->orgs[i];
+            assert_memory_equal(x->voice, y->voice, x->n * sizeof *x->voice);
+            assert_memory_equal(x->known, y->known, x->n * sizeof *x->known);
+            assert_memory_equal(&x->obs, &y->obs, offsetof(struct org_obs, measured));
+        }
+    }
+    world_free(a);
+    world_free(b);
+    free(team);
 }
 
 /* When a thread's buffer of hires cannot grow, that organisation's hires are
@@ -1184,6 +1219,7 @@ int main(void)
         cmocka_unit_test(threads_give_the_same_world),
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(culture_tables_change_nothing),
+        cmocka_unit_test(teams_without_an_array_are_blocks),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
