@@ -62,8 +62,9 @@ void org_init(struct world *w, struct org *o, size_t index)
     /* A starting member's beliefs are copied from the code on each dimension
      * with chance init.staff_socialised, and random (March's newcomer) elsewhere. */
     struct frng g = *org_rng(o, RNG_INIT);   /* r's state, drawn inline from here */
-    struct trials socialised = w->init_table.p == p->init_staff_socialised && w->init_table.kmax > 0
-                                   ? trials_start_with(geometric_tabled(&w->init_table), &g)
+    const struct geometric_table *t = w->init_table;
+    struct trials socialised = t && t->kmax > 0 && t->p == p->init_staff_socialised
+                                   ? trials_start_with(geometric_tabled(t), &g)
                                    : trials_start(p->init_staff_socialised, &g);
     const float voice = (float)p->voice_initial;
     const uint32_t team_size = (uint32_t)p->org_team_size;

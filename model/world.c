@@ -217,8 +217,12 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
     }
     if (p->staff_turnover > 0.0 && p->staff_turnover < 1.0)
         geometric_table_init(&w->leave_table, p->staff_turnover);
-    if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0)
-        geometric_table_init(&w->init_table, p->init_staff_socialised);
+    /* Needed only while the organisations are set up: not kept. */
+    struct geometric_table init_table;
+    if (p->init_staff_socialised > 0.0 && p->init_staff_socialised < 1.0) {
+        geometric_table_init(&init_table, p->init_staff_socialised);
+        w->init_table = &init_table;
+    }
     if (p->culture_socialisation > 0.0 && p->culture_socialisation < 1.0)
         geometric_table_init(&w->culture.social, p->culture_socialisation);
     w->culture.stay = NAN;
@@ -245,6 +249,7 @@ world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const vola
     w->init_stop = stop;
     pool_run(w->pool, w->n_orgs, init_block, w);
     w->init_stop = NULL;
+    w->init_table = NULL;
     if (stop && *stop) {
         gsl_rng_free(net);
         world_free(w);

@@ -168,7 +168,7 @@ struct world {
     const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
     struct culture_tables culture;         /* socialisation's gaps (culture.socialisation in (0, 1)), code learning's chances */
-    struct geometric_table init_table;     /* a starting member's copied dimensions' (init.staff_socialised) */
+    const struct geometric_table *init_table; /* while world_alloc sets the organisations up: a starting member's copied dimensions' (init.staff_socialised); NULL none */
     struct geometric_table leave_table;    /* leavers' (staff.turnover, without pressure) */
 };
 
