@@ -77,6 +77,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->standard = intervention_view(w, o);
     f->market = w;
     f->intervene = 0;
+    f->observe_last = w->month + w->p.intervention_forecast_months;
     f->threads = 1;
     f->n_orgs = 1;
     f->n_staff = o->n;

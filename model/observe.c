@@ -8,6 +8,12 @@
  * both weight a member by capacity, reduced during induction. */
 void observe_org(const struct world *w, struct org *o)
 {
+    /* A forecast reads its measures only where the regulator inspects and
+     * at its horizon (forecast.c); in its other months nothing reads them. */
+    if (w->observe_last > 0 && w->month < o->next_inspection && w->month != w->observe_last) {
+        o->obs.measured = NAN;
+        return;
+    }
     const struct params *p = &w->p;
     const struct belief std = w->standard, code = o->code;
     const uint16_t induction = (uint16_t)p->staff_induction;

@@ -160,6 +160,7 @@ struct world {
     struct schedule schedule;  /* the intervention; n == 0: none (the control arm) */
     struct exit_test exit;
     int intervene;             /* 0 in a capability forecast: nothing intervenes */
+    int observe_last;          /* a forecast's last month: it measures only then and when inspected (0: every month) */
     int threads;               /* organisations stepped in parallel by pool (1: none) */
     struct pool *pool;
     struct lane *lanes;        /* one per thread */

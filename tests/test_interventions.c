@@ -409,6 +409,44 @@ static void capability_test_can_pass(void **state)
     assert_true(exited_early >= 5);
 }
 
+/* A forecast measures only where the regulator inspects and at its
+ * horizon: with every month measured instead, its members, inspections and
+ * end are the same. */
+static void forecasts_measure_only_what_they_read(void **state)
+{
+    (void)state;
+    struct params p;
+    world *w = started(&p, "retained_ownership", "capability");
+    for (int m = 0; m < 24; m++)
+        world_step(w);
+    const struct org *o = &w->orgs[0];
+    int inspections = 0;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        struct world *lean = forecast_world(w, o, seed), *full = forecast_world(w, o, seed);
+        assert_true(lean && full);
+        assert_int_equal(lean->observe_last, w->month + p.intervention_forecast_months);
+        full->observe_last = 0;
+        for (int m = 0; m < p.intervention_forecast_months; m++) {
+            world_step(lean);
+            world_step(full);
+            const struct org *a = &lean->orgs[0], *b = &full->orgs[0];
+            assert_memory_equal(a->known, b->known, a->n * sizeof *a->known);
+            assert_memory_equal(a->voice, b->voice, a->n * sizeof *a->voice);
+            assert_int_equal(a->obs.rating, b->obs.rating);
+            assert_int_equal(isnan(a->obs.measured), isnan(b->obs.measured));
+            if (!isnan(a->obs.measured)) {
+                assert_memory_equal(&a->obs, &b->obs, sizeof a->obs);
+                inspections++;
+            }
+        }
+        assert_memory_equal(&lean->orgs[0].obs.quality, &full->orgs[0].obs.quality, sizeof(double));
+        world_free(lean);
+        world_free(full);
+    }
+    assert_true(inspections > 0);
+    world_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +465,7 @@ int main(void)
         cmocka_unit_test(a_regime_inspects_on_its_own_timetable),
         cmocka_unit_test(interims_and_reviewers_have_their_own_errors),
         cmocka_unit_test(capability_test_can_pass),
+        cmocka_unit_test(forecasts_measure_only_what_they_read),
     };
     return cmocka_run_group_tests_name("interventions", tests, NULL, NULL);
 }
