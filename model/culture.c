@@ -93,7 +93,8 @@ struct pass {
     uint64_t all;              /* the culture.dimensions low bits */
     uint64_t step;             /* all bits set when socialisation steps */
     uint32_t slow;             /* slow socialisers among the members */
-    struct trials social, social_slow, adopt_directed;
+    const struct geometric_table *social_table;   /* socialisation's gaps, or NULL */
+    double p_social, p_slow, p_adopt;              /* the three processes' chances */
     struct counter plus, minus;
     uint32_t speakers;
 };
@@ -107,7 +108,12 @@ static inline __attribute__((always_inline)) void members_pass(struct org *o, st
      * assumed to change it. */
     const struct belief code = ps->code, directive = o->lv.directive, bench = o->bench;
     struct frng g = ps->g, g_directed = ps->g_directed;
-    struct trials social = ps->social, social_slow = ps->social_slow, adopt = ps->adopt_directed;
+    /* The processes start here, as locals: built in the struct and copied
+     * in, each would cost a stalled load. */
+    struct trials social = ps->social_table ? trials_start_with(geometric_tabled(ps->social_table), &g)
+                                            : trials_start(ps->p_social, &g);
+    struct trials social_slow = trials_start(ps->p_slow, &g);
+    struct trials adopt = trials_start(ps->p_adopt, &g_directed);
     uint64_t *const restrict known = o->known, *const restrict value = o->value;
     const float *const restrict voice = o->voice;
     const uint32_t n = o->n, slow = ps->slow;
@@ -161,8 +167,14 @@ void culture_step_org(struct org *o, const struct params *p)
     int used = 1;
     while (used < PLANES && (o->n >> used))
         used++;
-    memset(ps.plus.plane, 0, (size_t)used * sizeof ps.plus.plane[0]);
-    memset(ps.minus.plane, 0, (size_t)used * sizeof ps.minus.plane[0]);
+    /* Eight planes (up to 255 speakers) in stores of a size known here; a
+     * clear of a size known only at run time is a slow string instruction. */
+    memset(ps.plus.plane, 0, 8 * sizeof ps.plus.plane[0]);
+    memset(ps.minus.plane, 0, 8 * sizeof ps.minus.plane[0]);
+    if (used > 8) {
+        memset(ps.plus.plane + 8, 0, (size_t)(used - 8) * sizeof ps.plus.plane[0]);
+        memset(ps.minus.plane + 8, 0, (size_t)(used - 8) * sizeof ps.minus.plane[0]);
+    }
     ps.speakers = 0;
     ps.g = *org_rng(o, RNG_CULTURE);
     ps.g_directed = *org_rng(o, RNG_INTERVENTION);
@@ -174,14 +186,13 @@ void culture_step_org(struct org *o, const struct params *p)
      * code, member after member, form one Bernoulli process with chance p1
      * (and a second with the slow members' rate, if there are any). */
     const struct geometric_table *table = o->tables ? &o->tables->social : NULL;
-    ps.social = table && table->kmax > 0 && table->p == p->culture_socialisation
-                    ? trials_start_with(geometric_tabled(table), &ps.g)
-                    : trials_start(p->culture_socialisation, &ps.g);
-    ps.slow = (uint32_t)lround(p->culture_slow_share * o->n);
-    ps.social_slow = trials_start(ps.slow ? p->culture_slow_socialisation : 0.0, &ps.g);
+    ps.social_table = table && table->kmax > 0 && table->p == p->culture_socialisation ? table : NULL;
+    ps.p_social = p->culture_socialisation;
+    ps.slow = p->culture_slow_share > 0.0 ? (uint32_t)lround(p->culture_slow_share * o->n) : 0;   /* lround is a call */
+    ps.p_slow = ps.slow ? p->culture_slow_socialisation : 0.0;
     /* Members directed by commissioners come to believe the directed practice
      * on each dimension with chance lv.internalise a month. */
-    ps.adopt_directed = trials_start(o->lv.directive.known ? o->lv.internalise : 0.0, &ps.g_directed);
+    ps.p_adopt = o->lv.directive.known ? o->lv.internalise : 0.0;
     switch (p->culture_superior) {
     case SUPERIOR_CORRECT:
         members_pass(o, &ps, SUPERIOR_CORRECT);
