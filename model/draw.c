@@ -52,3 +52,50 @@ void geometric_table_init(struct geometric_table *t, double p)
         t->last[k] = (uint32_t)x;
     }
 }
+
+typedef uint32_t draw_vu __attribute__((vector_size(4 * DRAW_GROUP)));
+typedef int32_t draw_vi __attribute__((vector_size(4 * DRAW_GROUP)));
+
+/* Sanitizer builds keep the baseline's version alone: make test SANITIZE=1
+ * then checks it, where the release build's tests check the AVX2 one. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) \
+    && !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void draw_each_group(int dims, const double *p, struct frng *const *g, int n, uint64_t *out)
+{
+    draw_vu s1, s2, s3, top;   /* top: the largest x that succeeds, in lanes that can */
+    int none[DRAW_GROUP];
+    for (int j = 0; j < DRAW_GROUP; j++) {
+        const struct frng *r = g[j < n ? j : 0];
+        s1[j] = r->s1;
+        s2[j] = r->s2;
+        s3[j] = r->s3;
+        double t = ceil(p[j < n ? j : 0] * 4294967296.0);   /* x succeeds when x < t, as in draw_each */
+        none[j] = t <= 0.0;
+        top[j] = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT32_MAX : (uint32_t)(t - 1.0);
+    }
+    const draw_vu zero = { 0 };
+    const draw_vu c1 = zero + 4294967294u, c2 = zero + 4294967288u, c3 = zero + 4294967280u;
+    /* x <= top unsigned is x ^ 2^31 <= top ^ 2^31 signed: SSE2 and AVX2 compare signed. */
+    const draw_vu sign = zero + 0x80000000u;
+    const draw_vi stop = (draw_vi)(top ^ sign);
+    draw_vu word[2] = { zero, zero };   /* dimensions 0 to 31, 32 to 63 */
+    for (int d = 0, w = 0; w < 2 && d < dims; w++) {
+        draw_vu bit = zero + 1u, bits = zero;
+        for (const int last = dims < 32 * (w + 1) ? dims : 32 * (w + 1); d < last; d++) {
+            s1 = ((s1 & c1) << 12) ^ (((s1 << 13) ^ s1) >> 19);
+            s2 = ((s2 & c2) << 4) ^ (((s2 << 2) ^ s2) >> 25);
+            s3 = ((s3 & c3) << 17) ^ (((s3 << 3) ^ s3) >> 11);
+            bits |= (draw_vu)((draw_vi)(s1 ^ s2 ^ s3 ^ sign) <= stop) & bit;
+            bit += bit;
+        }
+        word[w] = bits;
+    }
+    for (int j = 0; j < n; j++) {
+        g[j]->s1 = s1[j];
+        g[j]->s2 = s2[j];
+        g[j]->s3 = s3[j];
+        out[j] = none[j] ? 0 : (uint64_t)word[0][j] | (uint64_t)word[1][j] << 32;
+    }
+}

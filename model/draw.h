@@ -321,50 +321,11 @@ static inline uint64_t draw_each(int dims, double p, struct frng *g)
 /* draw_each for up to DRAW_GROUP streams at once, each with its own chance
  * p[j]: the same bits, and the same states after, as draw_each on each
  * stream in turn. The streams are independent, so their steps run side by
- * side in vector lanes (GCC's vector extensions: SSE2 on x86-64, NEON on
- * arm64). Lanes past n step a copy of stream 0 and are thrown away. */
-#define DRAW_GROUP 4
-typedef uint32_t draw_v4u __attribute__((vector_size(16)));
-typedef int32_t draw_v4i __attribute__((vector_size(16)));
-
-static inline void draw_each_group(int dims, const double *p, struct frng *const *g, int n, uint64_t *out)
-{
-    draw_v4u s1, s2, s3, top;   /* top: the largest x that succeeds, in lanes that can */
-    int none[DRAW_GROUP];
-    for (int j = 0; j < DRAW_GROUP; j++) {
-        const struct frng *r = g[j < n ? j : 0];
-        s1[j] = r->s1;
-        s2[j] = r->s2;
-        s3[j] = r->s3;
-        double t = ceil(p[j < n ? j : 0] * 4294967296.0);   /* x succeeds when x < t, as in draw_each */
-        none[j] = t <= 0.0;
-        top[j] = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT32_MAX : (uint32_t)(t - 1.0);
-    }
-    const draw_v4u c1 = { 4294967294u, 4294967294u, 4294967294u, 4294967294u };
-    const draw_v4u c2 = { 4294967288u, 4294967288u, 4294967288u, 4294967288u };
-    const draw_v4u c3 = { 4294967280u, 4294967280u, 4294967280u, 4294967280u };
-    /* x <= top unsigned is x ^ 2^31 <= top ^ 2^31 signed: SSE2 compares signed. */
-    const draw_v4u sign = { 0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u };
-    const draw_v4i stop = (draw_v4i)(top ^ sign);
-    draw_v4u word[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };   /* dimensions 0 to 31, 32 to 63 */
-    for (int d = 0, w = 0; w < 2 && d < dims; w++) {
-        draw_v4u bit = { 1, 1, 1, 1 }, bits = { 0, 0, 0, 0 };
-        for (const int last = dims < 32 * (w + 1) ? dims : 32 * (w + 1); d < last; d++) {
-            s1 = ((s1 & c1) << 12) ^ (((s1 << 13) ^ s1) >> 19);
-            s2 = ((s2 & c2) << 4) ^ (((s2 << 2) ^ s2) >> 25);
-            s3 = ((s3 & c3) << 17) ^ (((s3 << 3) ^ s3) >> 11);
-            bits |= (draw_v4u)((draw_v4i)(s1 ^ s2 ^ s3 ^ sign) <= stop) & bit;
-            bit += bit;
-        }
-        word[w] = bits;
-    }
-    const draw_v4u lo = word[0], hi = word[1];
-    for (int j = 0; j < n; j++) {
-        g[j]->s1 = s1[j];
-        g[j]->s2 = s2[j];
-        g[j]->s3 = s3[j];
-        out[j] = none[j] ? 0 : (uint64_t)lo[j] | (uint64_t)hi[j] << 32;
-    }
-}
+ * side in vector lanes (GCC's vector extensions; on x86-64 the function is
+ * built twice, for AVX2 and for the baseline's SSE2, and the processor picks
+ * when the program starts). Lanes past n step a copy of stream 0 and are
+ * thrown away. In draw.c. */
+#define DRAW_GROUP 8
+void draw_each_group(int dims, const double *p, struct frng *const *g, int n, uint64_t *out);
 
 #endif

@@ -611,7 +611,7 @@ static void inline_draws_match_gsl(void **state)
 /* A geometric table's gaps are GSL's formula's: around every threshold, over
  * x at a stride through all 2^32, and drawn from streams against
  * gsl_ran_geometric. */
-/* draw_each, and draw_each_group on up to four streams at once, give the
+/* draw_each, and draw_each_group on up to DRAW_GROUP streams at once, give the
  * bits of GSL's loop gsl_rng_uniform(r) < p, dimension by dimension, and
  * leave each stream where GSL's is, for every dimension count and chances
  * at the edges: 0, 1, exact multiples of 2^-32 and their neighbours. */
