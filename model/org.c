@@ -83,7 +83,7 @@ void org_init(struct world *w, struct org *o, size_t index)
         o->contract[i] = CONTRACT_PERMANENT;
     }
     *org_rng(o, RNG_INIT) = g;
-    o->index = index;
+    o->index = (uint32_t)index;
     levers_reset(&o->lv);
     o->iv.trigger_month = o->iv.start_month = o->iv.exit_month = -1;
     o->iv.first_good_month = o->iv.relapse_month = o->iv.interim_leader_until = -1;

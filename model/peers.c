@@ -103,7 +103,16 @@ void peers_init_strengths(struct world *w, gsl_rng *r)
                                  + p->peers_strength_spread * (2.0 * gsl_rng_uniform(r) - 1.0);
             w->tie_strength[t] = clamp01(s);
         }
+        peers_tie_total(w, o);
     }
+}
+
+void peers_tie_total(const struct world *w, struct org *o)
+{
+    double total = 0.0;
+    for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
+        total += w->tie_strength[t];
+    o->tie_total = total;
 }
 
 /* Each tie loses peers.decay of its strength a month; the leader rebuilds it
@@ -113,10 +122,13 @@ void peers_ties_org(struct world *w, struct org *o)
 {
     const struct params *p = &w->p;
     double effort = p->peers_renewal * o->outward * (1.0 - p->org_defensiveness * o->pressure) + o->lv.tie_effort;
+    double total = 0.0;   /* the new strengths' sum, in order: what peers_tie_total would find */
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++) {
         double s = w->tie_strength[t];
         w->tie_strength[t] = clamp01(s - p->peers_decay * s + effort * (1.0 - s));
+        total += w->tie_strength[t];
     }
+    o->tie_total = total;
 }
 
 /* Benchmarking: on each dimension the organisation's view of the standard is
@@ -128,9 +140,7 @@ void peers_ties_org(struct world *w, struct org *o)
 double peers_bench_chance(const struct world *w, const struct org *o)
 {
     const struct params *p = &w->p;
-    double total = 0.0;
-    for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
-        total += w->tie_strength[t];
+    double total = o->tie_total;
     double p_peer = total > 0.0 ? 1.0 - exp(-p->peers_learning * total) : 0.0;
     return 1.0 - (1.0 - p->org_feedback) * (1.0 - p_peer);
 }
@@ -163,10 +173,8 @@ void peers_step_org(struct world *w, struct org *o)
 
 double peers_insularity(const struct world *w, const struct org *o)
 {
+    (void)w;
     if (o->tie_count == 0)
         return 1.0;
-    double total = 0.0;
-    for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
-        total += w->tie_strength[t];
-    return 1.0 - total / o->tie_count;
+    return 1.0 - o->tie_total / o->tie_count;
 }

@@ -83,6 +83,7 @@ void strategy_peer_review(struct world *w, struct org *o)
     o->bench.value = (o->bench.value & ~seen) | ((w->standard.value ^ wrong) & seen);
     for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
         w->tie_strength[t] += p->peer_ties * (1.0 - w->tie_strength[t]);
+    peers_tie_total(w, o);
     o->iv.peer_days += p->peer_days;
 }
 

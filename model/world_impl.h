@@ -93,8 +93,9 @@ struct org {
     struct org_obs obs;
     struct org_history hist;
 
-    size_t index;              /* in the sector (a forecast's copy keeps it) */
+    uint32_t index;            /* in the sector (a forecast's copy keeps it) */
     uint32_t interims;         /* members on interim contracts */
+    double tie_total;          /* its ties' strengths summed in order, as they stand (peers_tie_total) */
     struct intervention iv;
     struct levers lv;
 
@@ -244,6 +245,8 @@ void peers_init_strengths(struct world *w, gsl_rng *r);
 void org_init(struct world *w, struct org *o, size_t index);
 void leadership_draw(struct org *o, const struct params *p);
 double peers_insularity(const struct world *w, const struct org *o);
+/* Sets o->tie_total after its ties' strengths change outside peers.c. */
+void peers_tie_total(const struct world *w, struct org *o);
 double peers_steady_strength(const struct params *p, double outward);
 
 #endif

@@ -1022,6 +1022,32 @@ static void teams_without_an_array_are_blocks(void **state)
     free(team);
 }
 
+/* Each organisation's tie total, which benchmarking and insularity read, is
+ * the sum of its ties' strengths as they stand, in order, every month:
+ * through decay and renewal and through peer reviews. */
+static void tie_totals_are_the_sums(void **state)
+{
+    (void)state;
+    struct params p = busy();
+    snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "peer_challenge");
+    p.peer_every = 2;
+    world *w = make(&p, 12);
+    int reviewed = 0;
+    for (int month = 0; month < 60; month++) {
+        world_step(w);
+        for (size_t i = 0; i < w->n_orgs; i++) {
+            const struct org *o = &w->orgs[i];
+            double total = 0.0;
+            for (uint32_t t = o->tie_first; t < o->tie_first + o->tie_count; t++)
+                total += w->tie_strength[t];
+            assert_memory_equal(&total, &o->tie_total, sizeof total);
+            reviewed += o->iv.peer_days > 0.0;
+        }
+    }
+    assert_true(reviewed > 0);
+    world_free(w);
+}
+
 /* When a thread's buffer of hires cannot grow, that organisation's hires are
  * drawn one at a time in the second pass instead, with the same draws: the
  * month ends as if nothing had failed. */
@@ -1220,6 +1246,7 @@ int main(void)
         cmocka_unit_test(organisation_by_organisation_is_phase_by_phase),
         cmocka_unit_test(culture_tables_change_nothing),
         cmocka_unit_test(teams_without_an_array_are_blocks),
+        cmocka_unit_test(tie_totals_are_the_sums),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
