@@ -300,21 +300,14 @@ static inline void draw_ternary(int dims, struct frng *g, uint64_t *known, uint6
 static inline uint64_t draw_each(int dims, double p, struct frng *g)
 {
     /* u = x / 2^32 < p exactly when x < ceil(p 2^32): x is an integer and
-     * p 2^32 is p scaled by a power of two, exact. The state is stepped in
-     * 32-bit words, which truncate as taus2's masks do. */
+     * p 2^32 is p scaled by a power of two, exact. */
     double t = ceil(p * 4294967296.0);
     uint64_t below = t <= 0.0 ? 0 : t >= 4294967296.0 ? UINT64_C(1) << 32 : (uint64_t)t;
-    uint32_t s1 = g->s1, s2 = g->s2, s3 = g->s3;
+    struct frng local = *g;   /* in registers for the loop */
     uint64_t bits = 0;
-    for (int d = 0; d < dims; d++) {
-        s1 = ((s1 & 4294967294u) << 12) ^ (((s1 << 13) ^ s1) >> 19);
-        s2 = ((s2 & 4294967288u) << 4) ^ (((s2 << 2) ^ s2) >> 25);
-        s3 = ((s3 & 4294967280u) << 17) ^ (((s3 << 3) ^ s3) >> 11);
-        bits |= (uint64_t)((uint64_t)(s1 ^ s2 ^ s3) < below) << d;
-    }
-    g->s1 = s1;
-    g->s2 = s2;
-    g->s3 = s3;
+    for (int d = 0; d < dims; d++)
+        bits |= (uint64_t)((uint64_t)frng_get(&local) < below) << d;
+    *g = local;
     return bits;
 }
 

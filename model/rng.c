@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include "draw.h"
+
 uint64_t rng_mix(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
@@ -31,15 +33,10 @@ uint64_t rng_forecast_seed(uint64_t rep_seed, uint64_t index, uint64_t month, ui
     return rng_mix(h ^ rng_mix(k + 0x4b4bULL));
 }
 
-/* taus2's step on its three 32-bit words (L'Ecuyer 1996, as GSL implements
- * it: the words are 32 bits wide, so the shifts truncate as GSL's masks do). */
+/* taus2's step on its three 32-bit words (frng_get). */
 static unsigned long taus2_words_get(void *state)
 {
-    struct frng *g = state;
-    g->s1 = ((g->s1 & 4294967294u) << 12) ^ (((g->s1 << 13) ^ g->s1) >> 19);
-    g->s2 = ((g->s2 & 4294967288u) << 4) ^ (((g->s2 << 2) ^ g->s2) >> 25);
-    g->s3 = ((g->s3 & 4294967280u) << 17) ^ (((g->s3 << 3) ^ g->s3) >> 11);
-    return (unsigned long)(g->s1 ^ g->s2 ^ g->s3);
+    return frng_get(state);
 }
 
 static double taus2_words_get_double(void *state)
