@@ -156,16 +156,34 @@ static void step_org(struct world *w, struct org *o)
     iv->interim_months += o->interims + (iv->interim_leader_until >= w->month ? 1 : 0);
 }
 
-/* Whether this month's step_org can change anything of o: not when nothing
- * has begun and nothing triggers, and no interim is in post to cost. Worked
- * out with o's last phase before the interventions (regulator_step_org), on
- * o's thread, so the pass in order touches only the organisations that have
- * something to do. */
+/* Whether this month's step_org can change anything of o, from step_org's
+ * own tests: a trigger, a start, a first good rating, a relapse, the
+ * schedule's exit test and strategies, the regime's re-inspection or a cost
+ * (commissioners or interims in post; a cost of 0 adds +0.0, which changes
+ * no bit). So an organisation the control arm ("none", no strategies and no
+ * exit) has rated good once, or one whose relapse window has passed, is
+ * skipped. Worked out with o's last phase before the interventions
+ * (regulator_step_org), on o's thread, so the pass in order touches only the
+ * organisations that have something to do. */
 int intervention_pending(const struct world *w, const struct org *o)
 {
     const struct intervention *iv = &o->iv;
-    return iv->state != IV_NONE || (o->obs.rating == RATING_INADEQUATE && eligible(w, o)) || o->interims > 0
-           || iv->interim_leader_until >= w->month || iv->active != 0;
+    if (o->interims > 0 || iv->interim_leader_until >= w->month || iv->active != 0)
+        return 1;
+    int inspected = !isnan(o->obs.measured);
+    switch (iv->state) {
+    case IV_NONE:
+        return o->obs.rating == RATING_INADEQUATE && eligible(w, o);
+    case IV_ACTIVE:
+        return w->schedule.n > 0 || (iv->first_good_month < 0 && rated_good(o))
+               || (inspected && w->month > iv->start_month && w->p.intervention_reinspect_every > 0);
+    case IV_EXITED:
+        return (iv->first_good_month < 0 && rated_good(o))
+               || (iv->relapse_month < 0 && o->obs.rating == RATING_INADEQUATE && inspected
+                   && w->month <= iv->exit_month + w->p.intervention_after_months);
+    default:   /* IV_PENDING: it starts */
+        return 1;
+    }
 }
 
 void intervention_step(struct world *w)

@@ -1022,6 +1022,54 @@ static void teams_without_an_array_are_blocks(void **state)
     free(team);
 }
 
+/* The interventions' pass steps only the organisations whose step can change
+ * something (intervention_pending): a world that steps every organisation
+ * gives the same bits, month by month, under the control arm, a schedule
+ * with interims and an exit test, a regime of re-inspections and an interim
+ * leader in post after the exit. The pass
+ * must also skip organisations whose intervention has begun (the control
+ * arm's, once rated good), or the check says nothing. */
+static void interventions_skip_only_what_changes_nothing(void **state)
+{
+    (void)state;
+    static const char *const schedules[][2] = {
+        { "none", "fixed:36" },
+        { "interim+blame:6, takeover", "capability" },
+        { "retained_ownership", "rating" },
+        { "takeover", "fixed:12" },
+        { "interim", "fixed:4" },
+    };
+    int skipped = 0;
+    for (size_t k = 0; k < sizeof schedules / sizeof schedules[0]; k++) {
+        struct params p = busy();
+        snprintf(p.intervention_schedule, sizeof p.intervention_schedule, "%s", schedules[k][0]);
+        snprintf(p.intervention_exit, sizeof p.intervention_exit, "%s", schedules[k][1]);
+        p.intervention_after_months = 12;
+        if (k == 0 || k == 2) {   /* a regime of re-inspections, in the control arm too */
+            p.intervention_reinspect_first = 2;
+            p.intervention_reinspect_every = 3;
+        }
+        if (k == 4) {   /* an interim leader whose contract outlasts the intervention */
+            p.interim_leader = 1;
+            p.interim_months = 9;
+            p.interim_share = 0.0;   /* no interim staff, whose cost would keep it stepped anyway */
+        }
+        world *a = make(&p, 21), *b = make(&p, 21);
+        free(b->pending);
+        b->pending = NULL;   /* every organisation stepped */
+        for (int month = 0; month < 120; month++) {
+            world_step(a);
+            world_step(b);
+            assert_same_worlds(a, b);
+            for (size_t i = 0; i < a->n_orgs; i++)
+                skipped += !a->pending[i] && a->orgs[i].iv.state != IV_NONE;
+        }
+        world_free(a);
+        world_free(b);
+    }
+    assert_true(skipped > 100);
+}
+
 /* Each organisation's tie total, which benchmarking and insularity read, is
  * the sum of its ties' strengths as they stand, in order, every month:
  * through decay and renewal and through peer reviews. */
@@ -1247,6 +1295,7 @@ int main(void)
         cmocka_unit_test(culture_tables_change_nothing),
         cmocka_unit_test(teams_without_an_array_are_blocks),
         cmocka_unit_test(tie_totals_are_the_sums),
+        cmocka_unit_test(interventions_skip_only_what_changes_nothing),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
