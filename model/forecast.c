@@ -95,6 +95,7 @@ struct world *forecast_world(const struct world *w, const struct org *o, uint64_
     f->team_n = calloc(o->n_teams ? o->n_teams : 1, sizeof *f->team_n);
     f->rng_standard = rng_stream_alloc(seed, RNG_STANDARD, 0);
     f->max_teams = o->n_teams ? o->n_teams : 1;
+    f->first_staff = o->n;   /* its one organisation (hires come from the sector: market) */
     if (!f->orgs || !f->known || !f->value || !f->voice || !f->tenure || (o->team && !f->team) || !f->contract
         || !f->tie_peer || !f->tie_strength || !f->team_sum || !f->team_n || !f->rng_standard
         || world_lanes(f, 1)) {

@@ -23,12 +23,13 @@ static void hire_draw(const struct world *w, const struct org *o, uint32_t slot,
     const struct params *p = &w->p;
     const struct world *market = w->market;
     h->slot = slot;
+    h->post = (size_t)(o->known - w->known) + slot;
     if (market->n_orgs > 1 && frng_uniform(g) < p->staff_hire_from_sector) {
         size_t j = frng_uniform_int(g, market->n_orgs - 1);
         if (j >= o->index)
             j++;
         h->from = (uint32_t)j;
-        h->known = frng_uniform_int(g, market->orgs[j].n);
+        h->known = world_org_first(market, j) + frng_uniform_int(g, world_org_staff(market, j));
         h->value = 0;
     } else {
         /* A new entrant: trained to the current standard on each dimension
@@ -53,16 +54,15 @@ static void hire_settle(struct org *o, uint32_t slot)
 }
 
 /* The hire's beliefs, copied as the labour market stands now. */
-void workforce_apply_org(struct world *w, struct org *o, const struct hire *h)
+void workforce_apply(struct world *w, const struct hire *h)
 {
     uint64_t known = h->known, value = h->value;
     if (h->from != HIRE_ENTRANT) {
-        const struct org *from = &w->market->orgs[h->from];
-        known = from->known[h->known];
-        value = from->value[h->known];
+        known = w->market->known[h->known];
+        value = w->market->value[h->known];
     }
-    o->known[h->slot] = known;
-    o->value[h->slot] = value;
+    w->known[h->post] = known;
+    w->value[h->post] = value;
 }
 
 void workforce_hire(struct world *w, struct org *o, uint32_t slot)
@@ -73,7 +73,7 @@ void workforce_hire(struct world *w, struct org *o, uint32_t slot)
     hire_draw(w, o, slot, &g, &h);
     *org_rng(o, RNG_HIRING) = g;
     hire_settle(o, slot);
-    workforce_apply_org(w, o, &h);
+    workforce_apply(w, &h);
 }
 
 static void tenure_tick(struct org *o)
@@ -207,33 +207,39 @@ void workforce_draw_block_org(struct world *w, struct org *o, struct lane *ln)
 }
 
 /* The lanes hold the hires of consecutive blocks of organisations, in order:
- * copy them in that order. */
+ * copy them in that order. The posts and sources are scattered, and at ten
+ * staff an organisation most have no leaver: the organisations and the
+ * sources are fetched a few ahead. */
+#define SETTLE_ORGS_AHEAD 32
+#define SETTLE_HIRES_AHEAD 4
 void workforce_settle(struct world *w)
 {
     int lanes = pool_threads(w->pool);
     size_t i = 0;
     for (int t = 0; t < lanes; t++) {
-        const struct hire *h = w->lanes[t].hires;
+        const struct hire *h = w->lanes[t].hires, *last = h + w->lanes[t].n_hires;
         size_t begin, end;
         pool_block(w->pool, w->n_orgs, t, &begin, &end);
         (void)begin;   /* i, where the previous block ended */
         for (; i < end; i++) {
             struct org *o = &w->orgs[i];
+            if (i + SETTLE_ORGS_AHEAD < end)
+                __builtin_prefetch(&w->orgs[i + SETTLE_ORGS_AHEAD].leavers);
             if (o->leavers == LEAVERS_DEFERRED) {
                 leave_and_hire(w, o);
                 continue;
             }
             for (uint32_t k = 0; k < o->leavers; k++, h++) {
-                if (k + 4 < o->leavers) {   /* the slots and sources are scattered: fetch ahead */
-                    const struct hire *a = h + 4;
-                    __builtin_prefetch(&o->known[a->slot], 1);
-                    __builtin_prefetch(&o->value[a->slot], 1);
+                if (h + SETTLE_HIRES_AHEAD < last) {
+                    const struct hire *a = h + SETTLE_HIRES_AHEAD;
+                    __builtin_prefetch(&w->known[a->post], 1);
+                    __builtin_prefetch(&w->value[a->post], 1);
                     if (a->from != HIRE_ENTRANT) {
-                        __builtin_prefetch(&w->market->orgs[a->from].known[a->known]);
-                        __builtin_prefetch(&w->market->orgs[a->from].value[a->known]);
+                        __builtin_prefetch(&w->market->known[a->known]);
+                        __builtin_prefetch(&w->market->value[a->known]);
                     }
                 }
-                workforce_apply_org(w, o, h);
+                workforce_apply(w, h);
             }
         }
     }

@@ -67,6 +67,10 @@ static void place_staff(struct world *w)
         o->team = w->team ? w->team + first : NULL;
         o->contract = w->contract + first;
         o->n_teams = (o->n + (uint32_t)w->p.org_team_size - 1) / (uint32_t)w->p.org_team_size;
+        if (i == 0)
+            w->first_staff = o->n;
+        else
+            w->other_staff = o->n;
         if (o->n_teams > max_teams)
             max_teams = o->n_teams;
         first += o->n;

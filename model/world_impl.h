@@ -111,12 +111,15 @@ static inline struct frng *org_rng(struct org *o, enum rng_stream s)
 }
 
 /* A hire drawn in the workforce phase, its beliefs copied once every
- * organisation has drawn its own: from member known of organisation from in
- * the labour market, or (from UINT32_MAX) a new entrant with beliefs (known,
- * value). */
+ * organisation has drawn its own: from a member of organisation from in the
+ * labour market, known being that member's place in the market's arrays
+ * (so copying it needs no look at organisation from), or (from UINT32_MAX)
+ * a new entrant with beliefs (known, value); nor at its own organisation,
+ * the post being found in the world's arrays too. */
 struct hire {
     uint32_t slot, from;
     uint64_t known, value;
+    size_t post;               /* slot's place in the world's arrays */
 };
 
 #define HIRE_ENTRANT UINT32_MAX
@@ -166,6 +169,7 @@ struct world {
     struct pool *pool;
     struct lane *lanes;        /* one per thread */
     uint32_t max_teams;        /* the largest organisation's teams */
+    uint32_t first_staff, other_staff; /* organisation 0's staff (the focal one's, if any) and every other's (place_staff) */
     uint8_t *pending;          /* per organisation: intervention_pending this month (NULL: step all) */
     const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
@@ -173,6 +177,20 @@ struct world {
     const struct geometric_table *init_table; /* while world_alloc sets the organisations up: a starting member's copied dimensions' (init.staff_socialised); NULL none */
     struct geometric_table leave_table;    /* leavers' (staff.turnover, without pressure) */
 };
+
+/* Organisation j's staff and its first member's place in the world's arrays,
+ * without a look at its struct (a cache miss when a hire's source is drawn
+ * from a large sector): organisation 0 has first_staff, every other
+ * other_staff, in order. */
+static inline uint32_t world_org_staff(const struct world *w, size_t j)
+{
+    return j == 0 ? w->first_staff : w->other_staff;
+}
+
+static inline size_t world_org_first(const struct world *w, size_t j)
+{
+    return j == 0 ? 0 : w->first_staff + (j - 1) * (size_t)w->other_staff;
+}
 
 static inline int belief_match(uint64_t known, uint64_t value, struct belief ref)
 {
@@ -210,7 +228,7 @@ void culture_step_org(struct org *o, const struct params *p);
 void voice_step_org(struct org *o, const struct params *p, double *team_sum, uint32_t *team_n);
 void peers_ties_org(struct world *w, struct org *o);
 int workforce_draw_org(struct world *w, struct org *o, struct lane *ln);
-void workforce_apply_org(struct world *w, struct org *o, const struct hire *h);
+void workforce_apply(struct world *w, const struct hire *h);   /* its beliefs copied into its post */
 void workforce_hire(struct world *w, struct org *o, uint32_t slot);
 void leadership_change(struct org *o, const struct params *p, uint64_t dim_mask);
 void observe_org(const struct world *w, struct org *o);

@@ -1225,7 +1225,9 @@ static void network_is_symmetric_with_the_configured_degree(void **state)
 
 /* The memory estimate made before a world is allocated agrees with what the
  * allocation then counts (within 5%, never below by more than the margin),
- * across shapes: so a refusal by --max-memory is a refusal of the real size. */
+ * across shapes: so a refusal by --max-memory is a refusal of the real size.
+ * In each shape, every organisation's staff and first member are where
+ * world_org_staff and world_org_first, which hires read, say they are. */
 static void memory_estimate_matches_the_allocation(void **state)
 {
     (void)state;
@@ -1243,6 +1245,10 @@ static void memory_estimate_matches_the_allocation(void **state)
             p.focal_staff = (int)shapes[k].focal_staff;
         }
         world *w = make(&p, 3);
+        for (size_t j = 0; j < w->n_orgs; j++) {
+            assert_int_equal(world_org_staff(w, j), w->orgs[j].n);
+            assert_int_equal(world_org_first(w, j), (size_t)(w->orgs[j].known - w->known));
+        }
         double real = (double)world_bytes(w), guess = (double)world_estimate_bytes(&p);
         world_free(w);
         if (!(guess >= 0.95 * real && guess <= 1.05 * real + 4096))
