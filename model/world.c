@@ -341,7 +341,7 @@ static void each_org(struct world *w, org_step *step)
 static void start_lanes(struct world *w)
 {
     for (int t = 0; t < pool_threads(w->pool); t++)
-        w->lanes[t].n_hires = 0;
+        w->lanes[t].n_hires = w->lanes[t].deferred = 0;
 }
 
 /* The phases one at a time, each over every organisation (the ODD's

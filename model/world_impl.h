@@ -132,6 +132,7 @@ struct lane {
     uint32_t *team_n;
     struct hire *hires;        /* this month's hires of the lane's organisations, in order */
     size_t n_hires, cap_hires;
+    size_t deferred;           /* this month's organisations whose hires wait for the second pass (LEAVERS_DEFERRED) */
     size_t bytes;
 };
 
