@@ -303,14 +303,14 @@ struct each {
 #define PF_S (DRAW_GROUP + 2)   /* structs: ahead of first_block's group of benchmarks */
 #define PF_T (DRAW_GROUP + 1)   /* ties, read by the benchmarks */
 #define PF_M 2                  /* members */
-#define PREFETCH_AHEAD(w, i, end)                                               \
+#define PREFETCH_AHEAD(w, i, end, ties)                                         \
     do {                                                                        \
         if ((i) + PF_S < (end)) {                                               \
             const char *next_ = (const char *)&(w)->orgs[(i) + PF_S];           \
             for (size_t b_ = 0; b_ < sizeof (w)->orgs[0]; b_ += 64)            \
                 __builtin_prefetch(next_ + b_);                                 \
         }                                                                       \
-        if ((i) + PF_T < (end))                                                 \
+        if ((ties) && (i) + PF_T < (end))                                       \
             __builtin_prefetch((w)->tie_strength + (w)->orgs[(i) + PF_T].tie_first); \
         if ((i) + PF_M < (end)) {                                               \
             const struct org *o_ = &(w)->orgs[(i) + PF_M];                      \
@@ -326,7 +326,7 @@ static void each_block(void *ctx, size_t begin, size_t end, int thread)
 {
     const struct each *e = ctx;
     for (size_t i = begin; i < end; i++) {
-        PREFETCH_AHEAD(e->w, i, end);
+        PREFETCH_AHEAD(e->w, i, end, 0);   /* the second part reads no ties */
         e->step(e->w, &e->w->orgs[i], &e->w->lanes[thread]);
     }
 }
@@ -448,7 +448,7 @@ static void first_block(void *ctx, size_t begin, size_t end, int thread)
         draw_each_group(w->p.culture_dimensions, p, g, n, seen);
         for (int j = 0; j < n; j++) {
             struct org *o = &w->orgs[i + j];
-            PREFETCH_AHEAD(w, i + j, end);
+            PREFETCH_AHEAD(w, i + j, end, 1);
             peers_step_seen(w, o, seen[j]);
             culture_step_org(o, &w->p);
             voice_step_org(o, &w->p, ln->team_sum, ln->team_n);
