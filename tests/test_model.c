@@ -1022,6 +1022,35 @@ static void teams_without_an_array_are_blocks(void **state)
     free(team);
 }
 
+/* The standard's drift is gsl_rng_uniform(rng_standard) < sector.turbulence
+ * on each dimension in turn, what standard_drift's draw_each reproduces on
+ * the generator's state: a clone of the generator, drawn through GSL, gives
+ * the same flips and ends in the same state, month after month, at a
+ * turbulence high enough that most months flip something. */
+static void standard_drifts_as_gsl_draws(void **state)
+{
+    (void)state;
+    struct params p = small();
+    p.sector_turbulence = 0.2;
+    world *w = make(&p, 17);
+    gsl_rng *clone = gsl_rng_clone(w->rng_standard);
+    assert_non_null(clone);
+    int flipped = 0;
+    for (int month = 0; month < 200; month++) {
+        uint64_t want = w->standard.value;
+        for (int d = 0; d < p.culture_dimensions; d++)
+            if (gsl_rng_uniform(clone) < p.sector_turbulence)
+                want ^= 1ULL << d;
+        flipped += want != w->standard.value;
+        standard_drift(w);
+        assert_int_equal(w->standard.value, want);
+        assert_int_equal(gsl_rng_get(w->rng_standard), gsl_rng_get(clone));
+    }
+    assert_true(flipped > 150);
+    gsl_rng_free(clone);
+    world_free(w);
+}
+
 /* The interventions' pass steps only the organisations whose step can change
  * something (intervention_pending): a world that steps every organisation
  * gives the same bits, month by month, under the control arm, a schedule
@@ -1304,6 +1333,7 @@ int main(void)
         cmocka_unit_test(teams_without_an_array_are_blocks),
         cmocka_unit_test(tie_totals_are_the_sums),
         cmocka_unit_test(interventions_skip_only_what_changes_nothing),
+        cmocka_unit_test(standard_drifts_as_gsl_draws),
         cmocka_unit_test(hires_drawn_late_when_the_buffer_is_full),
         cmocka_unit_test(distinct_streams_get_distinct_seeds),
         cmocka_unit_test(network_is_symmetric_with_the_configured_degree),
