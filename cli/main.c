@@ -1601,6 +1601,8 @@ static void print_bench_timers(void)
         fprintf(stderr, "bench-timer %s %llu ns %llu calls\n", bench_timer_name((enum bench_timer)t),
                 (unsigned long long)bench_timer_ns((enum bench_timer)t),
                 (unsigned long long)bench_timer_calls((enum bench_timer)t));
+    fprintf(stderr, "bench-org-months %llu replications %llu forecasts\n", (unsigned long long)bench_org_months(0),
+            (unsigned long long)bench_org_months(1));
 }
 #endif
 

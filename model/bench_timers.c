@@ -8,6 +8,7 @@
 /* Shared by every thread of a run (make bench's instrumentation, never the
  * model's state): sums, so threads add without a lock. */
 static _Atomic uint64_t timer_ns[BENCH_TIMERS], timer_calls[BENCH_TIMERS];
+static _Atomic uint64_t org_months[2];
 static _Thread_local int in_forecast;
 
 static uint64_t thread_ns(void)
@@ -41,6 +42,18 @@ void bench_timers_reset(void)
         atomic_store(&timer_ns[t], 0);
         atomic_store(&timer_calls[t], 0);
     }
+    atomic_store(&org_months[0], 0);
+    atomic_store(&org_months[1], 0);
+}
+
+void bench_count_org_months(uint64_t n)
+{
+    atomic_fetch_add_explicit(&org_months[in_forecast > 0], n, memory_order_relaxed);
+}
+
+uint64_t bench_org_months(int forecast)
+{
+    return atomic_load(&org_months[forecast != 0]);
 }
 
 uint64_t bench_start(void)

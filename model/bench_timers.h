@@ -32,6 +32,12 @@ void bench_stop(enum bench_timer t, uint64_t start);
 /* The forecast timer: phases timed inside it count only as the forecast. */
 uint64_t bench_forecast_start(void);
 void bench_forecast_stop(uint64_t start);
+/* Organisation-months stepped (world_step adds its organisations), in the
+ * replications (forecast 0) and inside the forecasts (1): what the forecasts'
+ * share of the time is made of, their share of the work and the cost of each
+ * month of it. */
+void bench_count_org_months(uint64_t n);
+uint64_t bench_org_months(int forecast);
 
 /* BENCH_PHASE(CULTURE, culture_step(w)): the call, timed as BENCH_CULTURE. */
 #define BENCH_PHASE(t, call)                       \

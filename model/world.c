@@ -482,6 +482,7 @@ void world_step(world *w)
     BENCH_PHASE(OBSERVE, observe_step(w));           /* the month's measures */
     BENCH_PHASE(REGULATOR, regulator_step(w));       /* inspections, ratings, pressure, blame */
     BENCH_PHASE(INTERVENTION, intervention_step(w)); /* triggers, the strategies of the current phase, exit tests */
+    bench_count_org_months(w->n_orgs);
 #else
     standard_drift(w);                               /* the sector's standard of good practice moves */
     start_lanes(w);
