@@ -57,7 +57,7 @@ ALL_CFLAGS += -DTURNAROUND_BENCH_TIMERS
 BIN := build/bench/bin
 else ifeq ($(SANITIZE),thread)
 # SANITIZE=thread: ThreadSanitizer, for make check-threads (the threads that step a
-# replication's organisations and run compare's replications; serve's tests do not pass under it).
+# replication's organisations and run compare's replications, and serve's threads).
 BUILD := build/tsan
 ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=thread
@@ -180,12 +180,15 @@ check-patterns: deps
 
 check-slow: check-patterns
 
-# The threads that step a replication's organisations, under ThreadSanitizer:
-# the model's tests (1 to 4 threads, forecasts in parallel) and a compare with
-# --threads 2 --jobs 2, stopping at the first report (about a minute).
+# The program's threads under ThreadSanitizer: the model's tests (1 to 4 threads,
+# forecasts in parallel), serve's tests (its job threads and the charts' watchdog
+# reading the flag the SIGINT handler sets) and a compare with --threads 2
+# --jobs 2, stopping at the first report (about a minute).
 check-threads: deps
-	$(MAKE) --no-print-directory SANITIZE=thread build/tsan/tests/test_model build/tsan/bin/turnaround
+	$(MAKE) --no-print-directory SANITIZE=thread build/tsan/tests/test_model build/tsan/tests/test_serve build/tsan/bin/turnaround
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_model
+	TSAN_OPTIONS=halt_on_error=1 TURNAROUND_BIN=$(abspath build/tsan/bin/turnaround) TURNAROUND_SRC=$(CURDIR) \
+	  build/tsan/tests/test_serve
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/turnaround compare scenarios/doncaster.cfg --reps 4 --threads 2 \
 	  --jobs 2 --set sector.orgs=12 --no-plot --quiet --force --out build/tsan/compare
 	@echo "make check-threads: no data race reported"

@@ -12,6 +12,7 @@
  * 1,000 sector; --sectors: the sectors alone (no capability decision, no
  * sweep). Built in build/bench (BENCH_TIMERS=1) it also prints the CPU
  * time of each phase of world_step per agent-step. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,14 @@
 #include "sweep.h"
 #include "rng.h"
 #include "world.h"
+
+/* The stop flag that the library's calls take: a base built from git before
+ * the flags became atomics (0.5.3) takes a volatile sig_atomic_t. */
+#ifdef TURNAROUND_SIGNAL_FLAG_H
+typedef signal_flag bench_flag;
+#else
+typedef volatile sig_atomic_t bench_flag;
+#endif
 
 
 static double clock_seconds(clockid_t id)
@@ -76,7 +85,7 @@ static int sector(const char *tag, int orgs, int staff, int months, int reps, in
         double (*clock)(void) = threads > 1 ? now : cpu;
         double t0 = clock();
 #ifdef WORLD_MAX_THREADS
-        static const volatile sig_atomic_t never;
+        static const bench_flag never;
         world *w = world_alloc_threads(&p, rng_rep_seed((uint64_t)p.run_seed, (uint64_t)rep), &never, threads);
 #else   /* a base version without threads (make bench builds this driver against it) */
         if (threads > 1)
@@ -173,7 +182,7 @@ static double sweep_rate(int jobs, size_t *runs)
           f);
     fclose(f);
     static const char *const sets[] = { "sector.orgs=10", "run.months=60" };
-    static volatile sig_atomic_t never;
+    static bench_flag never;
     struct sweep_options o = { 0 };
     o.jobs = jobs;
     o.quiet = 1;

@@ -35,7 +35,7 @@
 #include <mpi.h>
 #endif
 
-static volatile sig_atomic_t interrupted;
+static signal_flag interrupted;
 
 static void on_signal(int sig)
 {

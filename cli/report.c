@@ -9,7 +9,7 @@
 
 #include "../plots/report.h"
 
-static volatile sig_atomic_t stopped;
+static signal_flag stopped;
 
 static void on_signal(int sig)
 {

@@ -13,10 +13,10 @@
 #ifndef TURNAROUND_SERVE_H
 #define TURNAROUND_SERVE_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "signal_flag.h"
 
 /* The limits on one request (README, section turnaround serve). */
 #define SERVE_REPS_MAX 200
@@ -41,7 +41,7 @@ struct serve_options {
     const struct serve_scenario *scenarios;
     size_t n_scenarios;
     size_t first;              /* the one the page opens on */
-    const volatile sig_atomic_t *stop;   /* set by SIGINT or SIGTERM: stop serving */
+    const signal_flag *stop;   /* set by SIGINT or SIGTERM: stop serving */
 };
 
 /* Serve the page until *o->stop is set; then stop the daemon, stop any run

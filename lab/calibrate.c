@@ -709,7 +709,7 @@ static double now(void)
 struct state {
     struct calibration *c;
     const struct calibrate_options *o;
-    const volatile sig_atomic_t *stop;
+    const signal_flag *stop;
     struct runs_file runs;
     struct progress pr;
     /* The batch being run: its tasks, and the counts pooled per proposal. */
@@ -1166,7 +1166,7 @@ static void state_free(struct state *s)
 }
 
 static int calibrate_run_locked(struct calibration *c, const struct calibrate_options *o,
-                                const volatile sig_atomic_t *stop, struct diag *d)
+                                const signal_flag *stop, struct diag *d)
 {
     const char *dir = o->out;
     char path[1200];
@@ -1252,7 +1252,7 @@ static int calibrate_run_locked(struct calibration *c, const struct calibrate_op
 
 /* As sweep_run: the folder's lock for the whole calibration, and with
  * --force the old folder set aside until the new one is complete. */
-int calibrate_run(struct calibration *c, const struct calibrate_options *o, const volatile sig_atomic_t *stop,
+int calibrate_run(struct calibration *c, const struct calibrate_options *o, const signal_flag *stop,
                   struct diag *d)
 {
     struct folder_lock lk;

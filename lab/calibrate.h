@@ -9,13 +9,13 @@
 #ifndef TURNAROUND_CALIBRATE_H
 #define TURNAROUND_CALIBRATE_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "abc.h"
 #include "diag.h"
 #include "settings.h"
+#include "signal_flag.h"
 
 /* The statistics a target can name. */
 enum calib_stat {
@@ -57,7 +57,7 @@ void calibrate_free(struct calibration *c);
 /* Run the calibration into o->out: runs.csv and fit-runs.csv (every
  * replication), posterior.csv, calibrated.cfg and fit.csv. Returns 0, or -1
  * with d filled (EXIT_INTERRUPTED when stopped: --resume continues). */
-int calibrate_run(struct calibration *c, const struct calibrate_options *o, const volatile sig_atomic_t *stop,
+int calibrate_run(struct calibration *c, const struct calibrate_options *o, const signal_flag *stop,
                   struct diag *d);
 
 #ifdef TURNAROUND_MPI

@@ -82,7 +82,7 @@ static int interrupted(size_t taken, size_t total, struct diag *d)
     return diag_fail(d, EXIT_INTERRUPTED, "interrupted after %zu of %zu runs; --resume continues", taken, total);
 }
 
-static int run_here(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d)
+static int run_here(const struct executor_batch *b, const signal_flag *stop, struct diag *d)
 {
     struct message *m = message_new(b), *result = message_new(b);
     int rc = m && result ? 0 : diag_fail(d, EXIT_INPUT, "out of memory");
@@ -206,7 +206,7 @@ static void stop_workers(struct worker *w, size_t jobs)
     }
 }
 
-static int run_workers(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d)
+static int run_workers(const struct executor_batch *b, const signal_flag *stop, struct diag *d)
 {
     size_t jobs = (size_t)b->jobs, next = b->first;
     struct worker *w = calloc(jobs, sizeof *w);
@@ -295,7 +295,7 @@ int executor_mpi_rank(void)
     return r;
 }
 
-static int run_ranks(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d)
+static int run_ranks(const struct executor_batch *b, const signal_flag *stop, struct diag *d)
 {
     const int ranks = executor_mpi_ranks();
     size_t next = b->first, busy = 0, n_idle = 0;
@@ -363,7 +363,7 @@ void executor_mpi_finish(void)
 }
 #endif
 
-int executor_run(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d)
+int executor_run(const struct executor_batch *b, const signal_flag *stop, struct diag *d)
 {
     if (b->payload_size > EXECUTOR_BLOCK_MAX || b->result_size > EXECUTOR_BLOCK_MAX || b->result_size == 0)
         return diag_fail(d, EXIT_INPUT, "internal error: executor blocks of %zu and %zu bytes", b->payload_size,

@@ -11,10 +11,10 @@
 #ifndef TURNAROUND_EXECUTOR_H
 #define TURNAROUND_EXECUTOR_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "signal_flag.h"
 
 /* The most bytes a payload or a result may have: 1 MiB (a sweep's run with
  * its monthly series is a few kilobytes). */
@@ -42,7 +42,7 @@ struct executor_batch {
  * -1 with d filled: EXIT_INTERRUPTED when *stop was set (the tasks taken so
  * far are the first ones, in order), take's own error, or EXIT_INPUT when a
  * worker could not start or died. */
-int executor_run(const struct executor_batch *b, const volatile sig_atomic_t *stop, struct diag *d);
+int executor_run(const struct executor_batch *b, const signal_flag *stop, struct diag *d);
 
 #ifdef TURNAROUND_MPI
 /* Whether this program runs over more than one MPI rank, and this rank's number. */

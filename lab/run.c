@@ -485,7 +485,7 @@ struct unit {
     struct record *rec, *sector;   /* the unit's own buffers */
     world *w;                      /* kept for the writing, then freed */
     const struct run_watch *watch; /* only in place, for the first replication */
-    const volatile sig_atomic_t *stop;
+    const signal_flag *stop;
     int failed;                    /* 1: out of memory, 2: interrupted */
     int threads;                   /* the world's own, stepping its organisations */
     pthread_t thread;
@@ -540,7 +540,7 @@ static int run_memory_check(const struct arm *arms, int n_arms, size_t slots, st
 }
 
 int run_arms(const struct arm *arms, int n_arms, struct results *res, int quiet, int jobs, int threads,
-             const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d)
+             const signal_flag *stop, const struct run_watch *watch, struct diag *d)
 {
     const struct params *p0 = &arms[0].p;
     struct run r = { 0 };

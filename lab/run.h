@@ -5,11 +5,11 @@
 #ifndef TURNAROUND_RUN_H
 #define TURNAROUND_RUN_H
 
-#include <signal.h>
 
 #include "diag.h"
 #include "params.h"
 #include "results.h"
+#include "signal_flag.h"
 
 /* Someone watching the first replication of each arm month by month (the
  * live view): the focal organisation's quality, or the sector mean's. */
@@ -31,7 +31,7 @@ struct arm {
  * EXIT_INTERRUPTED, when *stop becomes non-zero. Progress goes to stderr
  * unless quiet. On error fills d and returns -1; the caller aborts r. */
 int run_arms(const struct arm *arms, int n_arms, struct results *r, int quiet, int jobs, int threads,
-             const volatile sig_atomic_t *stop, const struct run_watch *watch, struct diag *d);
+             const signal_flag *stop, const struct run_watch *watch, struct diag *d);
 
 /* Split "a; b; c" into arms built on base (at most max). Returns the number,
  * or -1 with d filled. "all" gives none and every single strategy. */

@@ -4,11 +4,11 @@
 #ifndef TURNAROUND_SWEEP_H
 #define TURNAROUND_SWEEP_H
 
-#include <signal.h>
 
 #include "design.h"
 #include "diag.h"
 #include "settings.h"
+#include "signal_flag.h"
 
 #define SWEEP_FACTORS_MAX 16
 #define SWEEP_STRATEGIES_MAX 16
@@ -63,7 +63,7 @@ int sweep_write_analysis(const struct sweep *sw, const char *dir, struct diag *d
 
 /* Run the sweep into o->out. Returns 0, or -1 with d filled (EXIT_INTERRUPTED
  * when stopped: what finished is on disk, and --resume continues). */
-int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d);
+int sweep_run(const struct sweep *sw, const struct sweep_options *o, const signal_flag *stop, struct diag *d);
 
 #ifdef TURNAROUND_MPI
 /* On an MPI rank other than 0: wait for rank 0's word, then run the runs it

@@ -150,7 +150,7 @@ static void mpi_go(int go)
 }
 #endif
 
-static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop,
+static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *o, const signal_flag *stop,
                             struct diag *d)
 {
     const char *dir = o->out;
@@ -287,7 +287,7 @@ static int sweep_run_locked(const struct sweep *sw, const struct sweep_options *
 /* The folder's lock for the whole sweep; and with --force the old folder set
  * aside (never deleted first): dropped once the new sweep is complete, put
  * back if it fails or is interrupted. */
-int sweep_run(const struct sweep *sw, const struct sweep_options *o, const volatile sig_atomic_t *stop, struct diag *d)
+int sweep_run(const struct sweep *sw, const struct sweep_options *o, const signal_flag *stop, struct diag *d)
 {
     struct folder_lock lk;
     char aside[FOLDER_PATH_MAX];

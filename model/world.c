@@ -167,12 +167,12 @@ world *world_alloc(const struct params *p, uint64_t rep_seed)
     return world_alloc_until(p, rep_seed, NULL);
 }
 
-world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop)
+world *world_alloc_until(const struct params *p, uint64_t rep_seed, const signal_flag *stop)
 {
     return world_alloc_threads(p, rep_seed, stop, 1);
 }
 
-world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop, int threads)
+world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const signal_flag *stop, int threads)
 {
     struct world *w = calloc(1, sizeof *w);
     if (!w)

@@ -4,11 +4,11 @@
 #ifndef TURNAROUND_WORLD_H
 #define TURNAROUND_WORLD_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "params.h"
+#include "signal_flag.h"
 
 typedef struct world world;
 
@@ -55,13 +55,13 @@ world *world_alloc(const struct params *p, uint64_t rep_seed);
 
 /* world_alloc that gives up, returning NULL, once *stop is set (checked
  * between organisations while they are set up); stop may be NULL. */
-world *world_alloc_until(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop);
+world *world_alloc_until(const struct params *p, uint64_t rep_seed, const signal_flag *stop);
 
 /* world_alloc_until whose organisations are set up and stepped by threads
  * threads (1 to WORLD_MAX_THREADS); the results are the same bits for any
  * number. */
 #define WORLD_MAX_THREADS 64
-world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const volatile sig_atomic_t *stop, int threads);
+world *world_alloc_threads(const struct params *p, uint64_t rep_seed, const signal_flag *stop, int threads);
 
 /* Step w's organisations with threads threads from now on. Returns 0, or -1
  * (w unchanged) when threads is out of range or a thread or memory is not

@@ -10,6 +10,7 @@
 #include "rng.h"
 #include "schedule.h"
 #include "world.h"
+#include "signal_flag.h"
 
 /* A belief vector over up to 64 dimensions: known bit d set means a view on
  * dimension d, value bit d its sign (set: +1). value has no bit outside known. */
@@ -172,7 +173,7 @@ struct world {
     uint32_t max_teams;        /* the largest organisation's teams */
     uint32_t first_staff, other_staff; /* organisation 0's staff (the focal one's, if any) and every other's (place_staff) */
     uint8_t *pending;          /* per organisation: intervention_pending this month (NULL: step all) */
-    const volatile sig_atomic_t *init_stop; /* while world_alloc sets the organisations up */
+    const signal_flag *init_stop; /* while world_alloc sets the organisations up */
     const struct world *market; /* whose organisations hires come from: itself, or a forecast's sector */
     struct culture_tables culture;         /* socialisation's gaps (culture.socialisation in (0, 1)), code learning's chances */
     const struct geometric_table *init_table; /* while world_alloc sets the organisations up: a starting member's copied dimensions' (init.staff_socialised); NULL none */

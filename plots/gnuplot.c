@@ -13,9 +13,9 @@
 
 /* How long one chart may take, and the flag that stops the program. */
 static double limit_seconds = 60.0;
-static const volatile sig_atomic_t *stop_flag;
+static const signal_flag *stop_flag;
 
-void chart_limits(double seconds, const volatile sig_atomic_t *stop)
+void chart_limits(double seconds, const signal_flag *stop)
 {
     limit_seconds = seconds > 0 ? seconds : 60.0;
     stop_flag = stop;

@@ -8,9 +8,9 @@
 #ifndef TURNAROUND_GNUPLOT_H
 #define TURNAROUND_GNUPLOT_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "signal_flag.h"
 
 struct chart {
     char dir[1024];
@@ -47,7 +47,7 @@ int chart_end(struct chart *c, char *err, size_t len);
 
 /* The longest a chart may take (plot.timeout), and the flag that, once set,
  * stops the chart being drawn (the program's SIGINT and SIGTERM). */
-void chart_limits(double seconds, const volatile sig_atomic_t *stop);
+void chart_limits(double seconds, const signal_flag *stop);
 
 /* Whether that flag is set. */
 int chart_stopped(void);

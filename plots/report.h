@@ -13,10 +13,10 @@
 #ifndef TURNAROUND_REPORT_H
 #define TURNAROUND_REPORT_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "signal_flag.h"
 
 struct report_options {
     const char *results;    /* the results folder */
@@ -24,7 +24,7 @@ struct report_options {
     const char *out;        /* the file (html) or folder (md); NULL: RESULTS-report.html or RESULTS-report */
     const char *scenario;   /* the scenario file whose story to tell; NULL: found by the results' title */
     int force;              /* replace an existing output */
-    const volatile sig_atomic_t *stop;   /* set by SIGINT or SIGTERM: stop, writing nothing */
+    const signal_flag *stop;   /* set by SIGINT or SIGTERM: stop, writing nothing */
 };
 
 /* What was written, for the command's closing line and its warnings. */

@@ -890,7 +890,7 @@ static void threads_give_the_same_world(void **state)
 {
     (void)state;
     struct params p = busy();
-    static const volatile sig_atomic_t never;
+    static const signal_flag never;
     world *w[4];
     static const int threads[4] = { 1, 2, 4, 3 };
     for (int k = 0; k < 4; k++) {
@@ -946,7 +946,7 @@ static void organisation_by_organisation_is_phase_by_phase(void **state)
 {
     (void)state;
     struct params p = busy();
-    static const volatile sig_atomic_t never;
+    static const signal_flag never;
     world *a = world_alloc_threads(&p, 77, &never, 1), *b = world_alloc_threads(&p, 77, &never, 1);
     world *c = world_alloc_threads(&p, 77, &never, 2), *d = world_alloc_threads(&p, 77, &never, 3);
     assert_true(a && b && c && d);
