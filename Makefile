@@ -1,5 +1,5 @@
 # turnaround: build, demo, tests and benchmarks. See README.md.
-VERSION := 0.5.2
+VERSION := 0.5.3
 PREFIX ?= /usr/local
 # The library (configs, scenarios, sweeps, calibrations), the documents and
 # the manual page. DATADIR is compiled into the program, which looks there
