@@ -168,7 +168,9 @@ static void step_org(struct world *w, struct org *o)
 int intervention_pending(const struct world *w, const struct org *o)
 {
     const struct intervention *iv = &o->iv;
-    if (o->interims > 0 || iv->interim_leader_until >= w->month || iv->active != 0)
+    /* Interims' costs; commissioners' accrue only while strategies act, which
+     * is only while active under a schedule (below). */
+    if (o->interims > 0 || iv->interim_leader_until >= w->month)
         return 1;
     int inspected = !isnan(o->obs.measured);
     switch (iv->state) {

@@ -1054,8 +1054,8 @@ static void standard_drifts_as_gsl_draws(void **state)
 /* The interventions' pass steps only the organisations whose step can change
  * something (intervention_pending): a world that steps every organisation
  * gives the same bits, month by month, under the control arm, a schedule
- * with interims and an exit test, a regime of re-inspections and an interim
- * leader in post after the exit. The pass
+ * with interims and an exit test, a regime of re-inspections, and an interim
+ * leader or interim staff in post after the exit. The pass
  * must also skip organisations whose intervention has begun (the control
  * arm's, once rated good), or the check says nothing. */
 static void interventions_skip_only_what_changes_nothing(void **state)
@@ -1067,6 +1067,7 @@ static void interventions_skip_only_what_changes_nothing(void **state)
         { "retained_ownership", "rating" },
         { "takeover", "fixed:12" },
         { "interim", "fixed:4" },
+        { "interim", "fixed:2" },
     };
     int skipped = 0;
     for (size_t k = 0; k < sizeof schedules / sizeof schedules[0]; k++) {
@@ -1083,6 +1084,8 @@ static void interventions_skip_only_what_changes_nothing(void **state)
             p.interim_months = 9;
             p.interim_share = 0.0;   /* no interim staff, whose cost would keep it stepped anyway */
         }
+        if (k == 5)   /* interim staff still in post, and costing, after the intervention */
+            p.interim_months = 9;
         world *a = make(&p, 21), *b = make(&p, 21);
         free(b->pending);
         b->pending = NULL;   /* every organisation stepped */
