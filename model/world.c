@@ -326,7 +326,7 @@ static void each_block(void *ctx, size_t begin, size_t end, int thread)
 {
     const struct each *e = ctx;
     for (size_t i = begin; i < end; i++) {
-        PREFETCH_AHEAD(e->w, i, end, 0);   /* the second part reads no ties */
+        PREFETCH_AHEAD(e->w, i, end, 0);   /* the second part, each_block's use in world_step, reads no ties */
         e->step(e->w, &e->w->orgs[i], &e->w->lanes[thread]);
     }
 }
